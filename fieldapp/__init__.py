@@ -1,0 +1,82 @@
+"""fieldapp: safety walks (tryghedsvandringer) and citizen input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from fieldapp import config as config_module
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` overrides settings read from the environment (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(config_module.from_environment(Path(app.instance_path)))
+    if config:
+        app.config.from_mapping(config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from fieldapp import models  # noqa: F401  (the whole schema, for Alembic)
+    from fieldapp.auth.session import load_user
+    from fieldapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from fieldapp.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    from fieldapp.auth.views import bp as auth_bp
+    from fieldapp.capture.views import bp as capture_bp
+    from fieldapp.main.views import bp as main_bp
+    from fieldapp.media.views import bp as media_bp
+    from fieldapp.walks.join_views import bp as join_bp
+    from fieldapp.walks.views import bp as walks_bp
+
+    for bp in (main_bp, auth_bp, walks_bp, join_bp, capture_bp, media_bp):
+        app.register_blueprint(bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from fieldapp.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from fieldapp.cli import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from fieldapp.templating import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""Observations logged on a walk: the phone form, photos, and "my observations"."""

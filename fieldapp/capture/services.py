@@ -1,0 +1,178 @@
+"""Observation rules: creating, editing and listing; no Flask here, callers pass a session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from fieldapp.capture.models import Observation, Photo
+from fieldapp.media.photos import ProcessedPhoto
+from fieldapp.media.storage import LocalStorage, photo_names
+from fieldapp.taxonomy import CATEGORY_BY_CODE
+from fieldapp.walks.models import Participant, Walk
+
+EDITABLE_FIELDS = ("category", "safety", "severity", "text", "lat", "lon", "accuracy_m")
+
+
+class WalkClosed(Exception):
+    """The walk no longer accepts observations."""
+
+
+def find_by_client_key(session: Session, client_key: str | None) -> Observation | None:
+    if not client_key:
+        return None
+    return session.scalar(select(Observation).where(Observation.client_key == client_key))
+
+
+def _apply(observation: Observation, data: dict) -> None:
+    if data["category"] not in CATEGORY_BY_CODE:
+        raise ValueError(f"unknown category {data['category']!r}")
+    for name in EDITABLE_FIELDS:
+        setattr(observation, name, data.get(name))
+    observation.text = (observation.text or "").strip()
+    if observation.lat is None or observation.lon is None:
+        observation.lat = observation.lon = observation.accuracy_m = None
+        observation.location_source = None
+    else:
+        source = data.get("location_source")
+        observation.location_source = source if source in ("gps", "map") else "map"
+        if observation.location_source == "map":
+            observation.accuracy_m = None  # a hand-placed pin has no GPS accuracy
+
+
+def store_photos(storage: LocalStorage, photos: Iterable[ProcessedPhoto]) -> None:
+    """Write the files before the database commit; content addressing makes this idempotent.
+
+    A crash between the write and the commit leaves only unreferenced files, which an orphan
+    clean-up can remove; never a row pointing at a missing file.
+    """
+    for photo in photos:
+        web_name, thumb_name = photo_names(photo.digest)
+        storage.save(web_name, photo.web)
+        storage.save(thumb_name, photo.thumb)
+
+
+def _attach(observation: Observation, photos: Iterable[ProcessedPhoto]) -> None:
+    start = max((p.position for p in observation.photos), default=-1) + 1
+    for offset, photo in enumerate(photos):
+        observation.photos.append(
+            Photo(
+                position=start + offset,
+                digest=photo.digest,
+                width=photo.width,
+                height=photo.height,
+                thumb_width=photo.thumb_width,
+                thumb_height=photo.thumb_height,
+                byte_size=len(photo.web),
+            )
+        )
+
+
+def create_observation(
+    session: Session,
+    storage: LocalStorage,
+    walk: Walk,
+    participant: Participant | None,
+    data: dict,
+    photos: list[ProcessedPhoto],
+) -> tuple[Observation, bool]:
+    """Create an observation with its photos; returns (observation, created).
+
+    A repeated client key returns the first observation unchanged (created=False), so a phone
+    that resends after a lost response never makes a duplicate.
+
+    :raise WalkClosed: the walk is closed.
+    """
+    existing = find_by_client_key(session, data.get("client_key"))
+    if existing is not None:
+        return existing, False
+    if not walk.accepts_observations:
+        raise WalkClosed()
+    observation = Observation(
+        walk=walk, participant=participant, client_key=data.get("client_key") or None
+    )
+    _apply(observation, data)
+    store_photos(storage, photos)
+    _attach(observation, photos)
+    session.add(observation)
+    session.flush()
+    return observation, True
+
+
+def update_observation(
+    session: Session,
+    storage: LocalStorage,
+    observation: Observation,
+    data: dict,
+    new_photos: list[ProcessedPhoto],
+) -> Observation:
+    """:raise WalkClosed: edits end when the walk is closed."""
+    if not observation.walk.accepts_observations:
+        raise WalkClosed()
+    _apply(observation, data)
+    store_photos(storage, new_photos)
+    _attach(observation, new_photos)
+    session.flush()
+    return observation
+
+
+def participant_observations(session: Session, participant: Participant) -> list[Observation]:
+    return list(
+        session.scalars(
+            select(Observation)
+            .where(Observation.participant_id == participant.id)
+            .options(selectinload(Observation.photos))
+            .order_by(Observation.created_at.desc(), Observation.id.desc())
+        )
+    )
+
+
+def filter_walk_observations(
+    session: Session, walk_id: int, category: str | None = None, role: str | None = None
+) -> list[Observation]:
+    query = (
+        select(Observation)
+        .where(Observation.walk_id == walk_id)
+        .options(selectinload(Observation.photos), selectinload(Observation.participant))
+        .order_by(Observation.created_at.desc(), Observation.id.desc())
+    )
+    if category:
+        query = query.where(Observation.category == category)
+    if role:
+        query = query.join(Participant, Observation.participant_id == Participant.id).where(
+            Participant.role == role
+        )
+    return list(session.scalars(query))
+
+
+def observations_geojson(observations: Iterable[Observation], for_staff: bool) -> dict:
+    """A GeoJSON FeatureCollection for the map; observations without a position are left out.
+
+    Properties carry codes, not labels: the page translates them, so the JSON stays cacheable
+    and language-neutral. Text is escaped by the map script, never inserted as HTML.
+    """
+    features = []
+    for obs in observations:
+        if not obs.has_position:
+            continue
+        props = {
+            "id": obs.id,
+            "category": obs.category,
+            "safety": obs.safety,
+            "severity": obs.severity,
+            "text": obs.text[:280],
+            "created_at": obs.created_at.isoformat(),
+            "photos": len(obs.photos),
+        }
+        if for_staff and obs.participant is not None:
+            props["role"] = obs.participant.role
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [obs.lon, obs.lat]},
+                "properties": props,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,67 @@
+"""Settings from the environment, with safe defaults for a single-machine install."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _load_or_create_secret(instance_path: Path) -> str:
+    """Return the persisted secret key, generating one on first run.
+
+    A hard-coded fallback would let anyone forge session cookies, and a fresh random key per
+    process would log everyone out on restart and break several gunicorn workers.
+    """
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def _database_url(instance_path: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        instance_path.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{instance_path / 'fieldapp.sqlite'}"
+    # Heroku-style URLs and plain "postgresql://" should use the psycopg 3 driver.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def from_environment(instance_path: Path) -> dict:
+    """Build the Flask config mapping; every value can be overridden by create_app(config)."""
+    upload_dir = os.environ.get("UPLOAD_DIR") or str(instance_path / "uploads")
+    max_mb = int(os.environ.get("MAX_UPLOAD_MB", "40"))
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _load_or_create_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "UPLOAD_DIR": upload_dir,
+        # Whole request body; several camera photos plus the form.
+        "MAX_CONTENT_LENGTH": max_mb * 1024 * 1024,
+        "MAX_PHOTO_BYTES": int(os.environ.get("MAX_PHOTO_MB", "15")) * 1024 * 1024,
+        "MAX_PHOTOS_PER_OBSERVATION": int(os.environ.get("MAX_PHOTOS_PER_OBSERVATION", "6")),
+        "BABEL_DEFAULT_LOCALE": "da",
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Copenhagen"),
+        "LANGUAGES": ["da", "en"],
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 90,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAP_TILE_URL": os.environ.get(
+            "MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+        ),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

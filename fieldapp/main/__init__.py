@@ -1,0 +1,1 @@
+"""Front page, language choice and health check."""

@@ -1,0 +1,1 @@
+"""Photos: validation, re-encoding and storage."""

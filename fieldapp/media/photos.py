@@ -1,0 +1,235 @@
+"""Turning one uploaded photo into a small, metadata-free JPEG and a thumbnail.
+
+Every upload is decoded and re-encoded rather than stored as sent, because:
+
+* Privacy: phone photos carry EXIF with the GPS position, the time and the phone's make and
+  model, plus XMP and comments. Attaching a photo must not reveal where a participant lives, so
+  the output is built from pixels only: no EXIF, XMP or comment is ever written. Only an RGB ICC
+  colour profile is kept, so iPhone (Display P3) colours stay right.
+* Cheap phones on mobile data: the web copy is at most 1600 px on its long side and the
+  thumbnail 320 px, both progressive JPEG. JPEGs are decoded at reduced scale (draft mode), so a
+  12 MP photo also stays cheap for the server.
+* Hostile files: the type is sniffed from the content, never from the file name; only JPEG,
+  PNG, WebP and HEIF/HEIC are accepted; the pixel count is read from the header and checked
+  before anything is decoded, so a tiny file claiming a huge canvas (a decompression bomb) is
+  refused without allocating it.
+
+No Flask here. Every refusal is a `PhotoRejected` whose `code` the UI turns into a message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from typing import Final
+
+from PIL import ExifTags, Image
+
+try:
+    from pillow_heif import register_heif_opener
+except ImportError:  # pragma: no cover - without it a HEIC upload is simply "not_image"
+    HEIF_SUPPORTED = False
+else:
+    register_heif_opener()
+    HEIF_SUPPORTED = True
+
+REJECTION_CODES: Final = frozenset(
+    {"empty", "too_large", "not_image", "unsupported_format", "too_many_pixels"}
+)
+
+# Pillow's format name -> ours. Phone JPEGs with a depth map or preview inside open as MPO.
+_ACCEPTED: Final = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP", "HEIF": "HEIF"}
+_JPEG_FORMATS: Final = frozenset({"JPEG", "MPO"})
+
+# EXIF orientation -> the transpose that makes the picture upright (as ImageOps.exif_transpose).
+_TRANSPOSE: Final = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+_REDUCING_GAP: Final = 3.0
+_MAX_ICC_BYTES: Final = 64 * 1024
+_WHITE: Final = (255, 255, 255)
+
+
+class PhotoRejected(ValueError):
+    """code is one of: 'empty', 'too_large', 'not_image', 'unsupported_format', 'too_many_pixels'."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        if code not in REJECTION_CODES:
+            raise ValueError(f"unknown rejection code {code!r}")
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    web: bytes  # JPEG, long side <= web_long_side, no metadata at all
+    thumb: bytes  # JPEG, long side <= thumb_long_side, no metadata
+    width: int  # of web
+    height: int
+    thumb_width: int
+    thumb_height: int
+    digest: str  # sha256 hex of `web` -> content-addressed name
+    source_format: str  # 'JPEG', 'PNG', 'WEBP', 'HEIF'
+
+
+def process_photo(
+    data: bytes,
+    *,
+    max_bytes: int = 15 * 1024 * 1024,
+    max_pixels: int = 50_000_000,
+    web_long_side: int = 1600,
+    thumb_long_side: int = 320,
+    quality: int = 82,
+) -> ProcessedPhoto:
+    """Validate `data` by content and re-encode it; :raise PhotoRejected: with a code.
+
+    The effective pixel limit is the smaller of `max_pixels` and Pillow's Image.MAX_IMAGE_PIXELS.
+    """
+    if not data:
+        raise PhotoRejected("empty")
+    if len(data) > max_bytes:
+        raise PhotoRejected("too_large", f"{len(data)} bytes, limit {max_bytes}")
+    # catch_warnings is process-wide in Python 3.11; a concurrent request can at worst leave
+    # these two filters installed, and both are harmless.
+    with warnings.catch_warnings():
+        # Above its own limit Pillow only warns: make that a refusal, never a stray warning.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # Malformed but readable metadata (EXIF, MPO index) is common and is dropped anyway.
+        warnings.simplefilter("ignore", UserWarning)
+        im, source_format = _open(data, max_pixels)
+        with im:
+            icc = _rgb_icc(im.info)
+            web = _web_image(im, web_long_side)
+    thumb = _fit_image(web, thumb_long_side)
+    web_bytes = _encode(web, quality, icc)
+    return ProcessedPhoto(
+        web=web_bytes,
+        thumb=_encode(thumb, quality, icc),
+        width=web.width,
+        height=web.height,
+        thumb_width=thumb.width,
+        thumb_height=thumb.height,
+        digest=hashlib.sha256(web_bytes).hexdigest(),
+        source_format=source_format,
+    )
+
+
+def _open(data: bytes, max_pixels: int) -> tuple[Image.Image, str]:
+    """Open (header only, nothing decoded yet) and check the format and the pixel count."""
+    try:
+        im = Image.open(io.BytesIO(data))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise PhotoRejected("too_many_pixels", str(exc)) from exc
+    except Exception as exc:  # any parser failure on untrusted bytes
+        raise PhotoRejected("not_image", f"{type(exc).__name__}: {exc}") from exc
+    source_format = _ACCEPTED.get(im.format or "")
+    width, height = im.size
+    if source_format is None:
+        im.close()
+        raise PhotoRejected("unsupported_format", str(im.format))
+    if width < 1 or height < 1:
+        im.close()
+        raise PhotoRejected("not_image", f"size {width}x{height}")
+    if width * height > max_pixels:
+        im.close()
+        raise PhotoRejected("too_many_pixels", f"{width}x{height}, limit {max_pixels} pixels")
+    return im, source_format
+
+
+def _web_image(im: Image.Image, long_side: int) -> Image.Image:
+    """Decode (JPEG at reduced scale), flatten to RGB, shrink, then turn upright."""
+    # Fitting is symmetric in width and height, so a target computed on the stored (pre-EXIF
+    # rotation) size is exactly the displayed target turned sideways for orientations 5-8.
+    target = _fit(im.size, long_side)
+    box: tuple[float, float, float, float] | None = None
+    try:
+        if im.format in _JPEG_FORMATS:
+            # EXIF is read at open; take the orientation before draft() touches the image.
+            orientation = _orientation(im)
+            if target != im.size:
+                # Ask with the image's own aspect ratio: draft() picks the largest DCT scale
+                # (1/2, 1/4, 1/8) keeping BOTH sides >= the request, so a square box on a 4:3
+                # photo would fall back to a full decode.
+                drafted = im.draft("RGB", target)
+                box = drafted[1] if drafted else None
+            im.load()
+        else:
+            im.load()  # a PNG eXIf chunk after the pixel data is only seen once decoded
+            orientation = _orientation(im)
+        rgb = _to_rgb(im)
+    except Exception as exc:  # truncated or corrupt pixel data
+        raise PhotoRejected("not_image", f"{type(exc).__name__}: {exc}") from exc
+    if rgb.size != target:
+        rgb = rgb.resize(target, Image.Resampling.LANCZOS, box=box, reducing_gap=_REDUCING_GAP)
+    if orientation in _TRANSPOSE:
+        rgb = rgb.transpose(_TRANSPOSE[orientation])
+    return rgb.copy() if rgb is im else rgb  # `im` is closed by the caller
+
+
+def _fit_image(im: Image.Image, long_side: int) -> Image.Image:
+    target = _fit(im.size, long_side)
+    if target == im.size:
+        return im.copy()
+    return im.resize(target, Image.Resampling.LANCZOS, reducing_gap=_REDUCING_GAP)
+
+
+def _fit(size: tuple[int, int], long_side: int) -> tuple[int, int]:
+    """The size within `long_side` keeping the aspect ratio; never enlarges."""
+    width, height = size
+    if max(width, height) <= long_side:
+        return width, height
+    if width >= height:
+        return long_side, max(1, round(height * long_side / width))
+    return max(1, round(width * long_side / height)), long_side
+
+
+def _orientation(im: Image.Image) -> int:
+    try:
+        value = im.getexif().get(ExifTags.Base.Orientation, 1)
+    except Exception:  # unreadable EXIF: treat as upright, it is discarded anyway
+        return 1
+    return value if isinstance(value, int) and value in _TRANSPOSE else 1
+
+
+def _to_rgb(im: Image.Image) -> Image.Image:
+    """Any mode to RGB; transparency is composited onto white."""
+    if im.mode == "RGB" and "transparency" not in im.info:
+        return im
+    if im.mode.startswith("I;16") or im.mode == "I":
+        # 16-bit grey (PNG): scale to 8 bits instead of clipping everything above 255 to white.
+        im = im.convert("I").point(lambda v: v / 257).convert("L")
+    elif im.mode == "P" or "transparency" in im.info:
+        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
+    if im.mode in ("RGBA", "RGBa", "LA", "La", "PA"):
+        rgba = im.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, _WHITE)
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return im.convert("RGB")
+
+
+def _rgb_icc(info: dict[str | tuple[int, int], object]) -> bytes | None:
+    """The source's ICC profile if it describes RGB (a CMYK or grey one would be wrong now)."""
+    icc = info.get("icc_profile")
+    if isinstance(icc, bytes) and 128 <= len(icc) <= _MAX_ICC_BYTES and icc[16:20] == b"RGB ":
+        return icc
+    return None
+
+
+def _encode(im: Image.Image, quality: int, icc: bytes | None) -> bytes:
+    # resize()/convert() copy the source's info, and the JPEG writer falls back to
+    # info["comment"]: start from nothing and pass every parameter explicitly.
+    im.info = {}
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=quality, progressive=True, optimize=False, icc_profile=icc)
+    return buf.getvalue()

@@ -1,0 +1,107 @@
+"""Where processed photos live: a directory today, something like a bucket later.
+
+Names are relative, '/'-separated and content-addressed (see `photo_names`), so saving a name
+that already exists is a no-op and two uploads of the same photo share one file. No Flask here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+_TEMP_PREFIX = ".tmp-"
+_DIGEST = re.compile(r"[0-9a-f]{2,128}")
+
+
+class Storage(Protocol):
+    """What the app needs from photo storage; `LocalStorage` is the one implementation."""
+
+    def save(self, name: str, data: bytes) -> None: ...
+
+    def exists(self, name: str) -> bool: ...
+
+    def delete(self, name: str) -> None: ...
+
+    def names(self) -> Iterator[str]: ...
+
+
+def photo_names(digest: str) -> tuple[str, str]:
+    """(web_name, thumb_name) for a photo digest, fanned out by its first two characters."""
+    if not _DIGEST.fullmatch(digest):
+        raise ValueError(f"not a hex digest: {digest!r}")
+    return f"{digest[:2]}/{digest}.jpg", f"{digest[:2]}/{digest}_t.jpg"
+
+
+class LocalStorage:
+    """Files under a root directory outside the static root.
+
+    Files are created with mode 0600 (they are private photos; only the app process reads them).
+    """
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def path(self, name: str) -> Path:
+        """The file for `name`; :raise ValueError: for a name that could leave the root."""
+        if not isinstance(name, str) or not name:
+            raise ValueError("empty storage name")
+        if "\\" in name or "\0" in name or name.startswith("/"):
+            raise ValueError(f"unsafe storage name: {name!r}")
+        parts = name.split("/")
+        # '', '.', '..' and hidden names (incl. our temp files) are all refused.
+        if any(not part or part.startswith(".") for part in parts):
+            raise ValueError(f"unsafe storage name: {name!r}")
+        return self.root.joinpath(*parts)
+
+    def exists(self, name: str) -> bool:
+        return self.path(name).is_file()
+
+    def save(self, name: str, data: bytes) -> None:
+        """Write atomically (temp file in the same directory, fsync, rename); keep an existing one."""
+        target = self.path(name)
+        if target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=_TEMP_PREFIX, suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        _fsync_dir(target.parent)
+
+    def delete(self, name: str) -> None:
+        """Remove `name`; a missing file is fine."""
+        self.path(name).unlink(missing_ok=True)
+
+    def names(self) -> Iterator[str]:
+        """Every stored name, sorted, skipping temp files (for an orphan clean-up)."""
+        if not self.root.is_dir():
+            return
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            rel = Path(dirpath).relative_to(self.root)
+            for filename in sorted(filenames):
+                if filename.startswith("."):
+                    continue
+                yield (rel / filename).as_posix()
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename durable; best effort (not every platform can open a directory)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,37 @@
+"""Values and filters every template can use."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+
+from fieldapp import taxonomy
+
+
+def register(app: Flask) -> None:
+    # Globals, not a context processor, so that imported macros see them too.
+    app.jinja_env.globals.update(
+        CATEGORIES=taxonomy.CATEGORIES,
+        CATEGORY_BY_CODE=taxonomy.CATEGORY_BY_CODE,
+        PARTICIPANT_ROLE_LABELS=taxonomy.PARTICIPANT_ROLE_LABELS,
+        SAFETY_LABELS=taxonomy.SAFETY_LABELS,
+        SEVERITY_LABELS=taxonomy.SEVERITY_LABELS,
+        WALK_STATUS_LABELS=taxonomy.WALK_STATUS_LABELS,
+    )
+
+    @app.context_processor
+    def inject_request_values():
+        return {
+            "current_locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+            "tile_url": current_app.config["MAP_TILE_URL"],
+        }
+
+    @app.template_global()
+    def category_labels() -> dict[str, str]:
+        """Translated category labels for map scripts, which get codes in their data."""
+        return {c.code: _(c.label) for c in taxonomy.CATEGORIES}
+
+    @app.template_filter("datetime")
+    def datetime_filter(value, fmt: str = "medium"):
+        return format_datetime(value, fmt) if value else ""

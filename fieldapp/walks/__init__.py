@@ -1,0 +1,1 @@
+"""Safety walks: planning, QR codes and posters, joining as a pseudonymous participant."""

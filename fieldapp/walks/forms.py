@@ -1,0 +1,49 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from fieldapp.forms_common import OptionalFloat, check_position
+from fieldapp.taxonomy import PARTICIPANT_ROLES, WALK_STATUSES
+
+
+class WalkForm(FlaskForm):
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Give the walk a title.")), Length(max=200)]
+    )
+    place_name = StringField(
+        _l("Area or place"),
+        validators=[DataRequired(_l("Name the area or place.")), Length(max=200)],
+    )
+    starts_at = DateTimeLocalField(
+        _l("Date and time"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[DataRequired(_l("Enter a date and time, e.g. 2026-12-01 18:30."))],
+    )
+    meeting_point = StringField(_l("Meeting point"), validators=[Optional(), Length(max=200)])
+    meeting_lat = OptionalFloat(_l("Latitude"))
+    meeting_lon = OptionalFloat(_l("Longitude"))
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    organiser = StringField(_l("Organiser"), validators=[Optional(), Length(max=200)])
+    status = SelectField(
+        _l("Status"), choices=[(code, _l(label)) for code, label in WALK_STATUSES], default="planned"
+    )
+
+    def validate_meeting_lat(self, field):
+        check_position(self.meeting_lat, self.meeting_lon)
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(choices=[(code, _l(label)) for code, label in WALK_STATUSES])
+
+
+class JoinForm(FlaskForm):
+    role = SelectField(
+        _l("I am taking part as"),
+        choices=[(code, _l(label)) for code, label in PARTICIPANT_ROLES],
+        validators=[DataRequired(_l("Choose how you take part."))],
+        validate_choice=True,
+    )
+    display_name = StringField(
+        _l("Name or nickname (optional)"), validators=[Optional(), Length(max=60)]
+    )

@@ -1,0 +1,39 @@
+"""Joining a walk from its QR code: no account, just a role and an optional name."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from fieldapp.extensions import db, limiter
+from fieldapp.walks.forms import JoinForm
+from fieldapp.walks.models import Walk
+from fieldapp.walks.participation import current_participant, remember_participant
+from fieldapp.walks.services import join_participant
+
+bp = Blueprint("join", __name__)
+
+
+def get_walk_by_token_or_404(token: str) -> Walk:
+    """:raise 404: unknown token (the same answer for a mistyped and a guessed one)."""
+    return db.one_or_404(db.select(Walk).filter_by(join_token=token))
+
+
+@bp.route("/j/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def join(token: str):
+    walk = get_walk_by_token_or_404(token)
+    if current_participant(walk) is not None:
+        return redirect(url_for("capture.new", token=token))
+    form = JoinForm()
+    if not walk.accepts_observations:
+        error = _("This walk is closed. Thank you for your interest; no new observations can be added.")
+        return render_template("walks/join.html", walk=walk, form=None, closed_message=error), (
+            409 if form.is_submitted() else 200
+        )
+    if form.validate_on_submit():
+        participant = join_participant(db.session, walk, form.role.data, form.display_name.data)
+        db.session.commit()
+        remember_participant(participant)
+        return redirect(url_for("capture.new", token=token))
+    return render_template("walks/join.html", walk=walk, form=form), 400 if form.errors else 200

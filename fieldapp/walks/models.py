@@ -1,0 +1,54 @@
+"""A walk and the people who join it."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldapp.db import Base, TimestampMixin
+
+
+def new_join_token() -> str:
+    # 128 bits: the join link is the only key to a walk for people without an account.
+    return secrets.token_urlsafe(16)
+
+
+class Walk(TimestampMixin, Base):
+    __tablename__ = "walk"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    place_name: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    meeting_point: Mapped[str] = mapped_column(String(200), default="")
+    meeting_lat: Mapped[float | None]
+    meeting_lon: Mapped[float | None]
+    description: Mapped[str] = mapped_column(Text, default="")
+    organiser: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    join_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_join_token)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="walk", cascade="all, delete-orphan"
+    )
+
+    @property
+    def accepts_observations(self) -> bool:
+        return self.status != "closed"
+
+
+class Participant(TimestampMixin, Base):
+    """Someone who joined by QR code: a role and an optional display name, nothing more."""
+
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    walk_id: Mapped[int] = mapped_column(ForeignKey("walk.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    display_name: Mapped[str | None] = mapped_column(String(60))
+
+    walk: Mapped[Walk] = relationship(back_populates="participants")

@@ -1,0 +1,155 @@
+"""Coordinator pages: plan walks, show their QR code and poster, follow what is found."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from fieldapp.auth.permissions import coordinator_required
+from fieldapp.capture.services import filter_walk_observations, observations_geojson
+from fieldapp.extensions import db
+from fieldapp.taxonomy import CATEGORY_BY_CODE, PARTICIPANT_ROLE_LABELS
+from fieldapp.walks.forms import StatusForm, WalkForm
+from fieldapp.walks.models import Walk
+from fieldapp.walks.qr import qr_png, qr_svg
+from fieldapp.walks.services import apply_walk_fields, utc_to_local, walks_with_counts
+
+bp = Blueprint("walks", __name__, url_prefix="/walks")
+
+
+def get_walk_or_404(walk_id: int) -> Walk:
+    return db.get_or_404(Walk, walk_id)
+
+
+def join_url(walk: Walk) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for("join.join", token=walk.join_token)
+    return url_for("join.join", token=walk.join_token, _external=True)
+
+
+@bp.get("/")
+@coordinator_required
+def index():
+    return render_template("walks/index.html", rows=walks_with_counts(db.session))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@coordinator_required
+def create():
+    form = WalkForm()
+    if form.validate_on_submit():
+        walk = Walk(created_by_id=current_user.id)
+        apply_walk_fields(walk, form.data, current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        db.session.add(walk)
+        db.session.commit()
+        flash(_("The walk is created. Print the poster or show the QR code."), "success")
+        return redirect(url_for("walks.detail", walk_id=walk.id))
+    return render_template("walks/form.html", form=form, walk=None), 400 if form.errors else 200
+
+
+@bp.route("/<int:walk_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit(walk_id: int):
+    walk = get_walk_or_404(walk_id)
+    tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    form = WalkForm(obj=walk)
+    if request.method == "GET":
+        form.starts_at.data = utc_to_local(walk.starts_at, tz)
+    if form.validate_on_submit():
+        apply_walk_fields(walk, form.data, tz)
+        db.session.commit()
+        flash(_("The walk is saved."), "success")
+        return redirect(url_for("walks.detail", walk_id=walk.id))
+    return render_template("walks/form.html", form=form, walk=walk), 400 if form.errors else 200
+
+
+@bp.get("/<int:walk_id>")
+@coordinator_required
+def detail(walk_id: int):
+    walk = get_walk_or_404(walk_id)
+    category = request.args.get("category") or None
+    role = request.args.get("role") or None
+    if category not in CATEGORY_BY_CODE:
+        category = None
+    if role not in PARTICIPANT_ROLE_LABELS:
+        role = None
+    observations = filter_walk_observations(db.session, walk.id, category=category, role=role)
+    return render_template(
+        "walks/detail.html",
+        walk=walk,
+        observations=observations,
+        category=category,
+        role=role,
+        join_url=join_url(walk),
+        status_form=StatusForm(status=walk.status),
+        geojson_url=url_for(
+            "walks.observations_json", walk_id=walk.id, category=category, role=role
+        ),
+    )
+
+
+@bp.get("/<int:walk_id>/observations.geojson")
+@coordinator_required
+def observations_json(walk_id: int):
+    walk = get_walk_or_404(walk_id)
+    category = request.args.get("category") or None
+    role = request.args.get("role") or None
+    observations = filter_walk_observations(db.session, walk.id, category=category, role=role)
+    return observations_geojson(observations, for_staff=True)
+
+
+@bp.post("/<int:walk_id>/status")
+@coordinator_required
+def set_status(walk_id: int):
+    walk = get_walk_or_404(walk_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        walk.status = form.status.data
+        db.session.commit()
+        flash(_("Status changed."), "success")
+    else:
+        flash(_("Choose a valid status."), "error")
+    return redirect(url_for("walks.detail", walk_id=walk.id))
+
+
+@bp.get("/<int:walk_id>/qr.png")
+@coordinator_required
+def qr_png_view(walk_id: int):
+    walk = get_walk_or_404(walk_id)
+    return _download(qr_png(join_url(walk)), "image/png", walk, "png")
+
+
+@bp.get("/<int:walk_id>/qr.svg")
+@coordinator_required
+def qr_svg_view(walk_id: int):
+    walk = get_walk_or_404(walk_id)
+    return _download(qr_svg(join_url(walk)), "image/svg+xml", walk, "svg")
+
+
+def _download(data: bytes, mimetype: str, walk: Walk, ext: str) -> Response:
+    resp = Response(data, mimetype=mimetype)
+    if request.args.get("download"):
+        resp.headers["Content-Disposition"] = f'attachment; filename="walk-{walk.id}-qr.{ext}"'
+    resp.headers["Cache-Control"] = "private, max-age=300"
+    return resp
+
+
+@bp.get("/<int:walk_id>/poster")
+@coordinator_required
+def poster(walk_id: int):
+    walk = get_walk_or_404(walk_id)
+    # Posters hang where residents pass: Danish unless English is asked for explicitly.
+    with force_locale("en" if request.args.get("lang") == "en" else "da"):
+        return render_template("walks/poster.html", walk=walk, join_url=join_url(walk))

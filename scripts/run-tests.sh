@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs the whole suite on SQLite and on PostgreSQL, installing Chromium and starting
+# PostgreSQL first when they are missing. Prints pytest's summary line for each run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+PG_URL_BASE=${PG_URL_BASE:-postgresql+psycopg://postgres@127.0.0.1:5432}
+PG_TEST_DB=${PG_TEST_DB:-fieldapp_test}
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Debian's chromium for the browser tests..."
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi
+
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  echo "Starting PostgreSQL..."
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+# A database of our own, new every run, so runs never see each other's tables.
+psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $PG_TEST_DB WITH (FORCE)" >/dev/null
+psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $PG_TEST_DB" >/dev/null
+
+run_suite() {
+  local label=$1 url=$2
+  echo "=== test suite on $label ==="
+  TEST_DATABASE_URL="$url" "$BIN/python" -m pytest -p no:cacheprovider "${@:3}"
+  local rc=$?
+  if [ "$rc" = 5 ]; then
+    echo "pytest collected no tests on $label"
+    rc=0
+  fi
+  return "$rc"
+}
+
+status=0
+run_suite sqlite "sqlite://" "$@" || status=1
+run_suite postgresql "$PG_URL_BASE/$PG_TEST_DB" "$@" || status=1
+exit $status
