@@ -132,3 +132,55 @@ def csrf_token_from(html: str) -> str:
     )
     assert match, "no CSRF token in page"
     return match.group(1)
+
+
+# --- Shared helpers for the HTTP tests (walks, joining, capture) ---------------------------------
+
+def english(client):
+    """Make every request of `client` ask for English, as a browser set to English would.
+
+    Messages are asserted in English so the tests stay valid once Danish catalogues land.
+    """
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def make_walk(app):
+    """Factory for a walk stored straight in the database (running, in Aalborg, by default)."""
+    from datetime import UTC, datetime
+
+    from fieldapp.walks.models import Walk
+
+    def factory(**fields):
+        values = {
+            "title": "Tryghedsvandring i Vestbyen",
+            "place_name": "Vestbyen, Aalborg",
+            "starts_at": datetime(2026, 12, 1, 17, 30, tzinfo=UTC),
+            "meeting_lat": 57.048,
+            "meeting_lon": 9.921,
+            "status": "running",
+        }
+        values.update(fields)
+        walk = Walk(**values)
+        db.session.add(walk)
+        db.session.commit()
+        return walk
+
+    return factory
+
+
+def join_walk(client, walk, role: str = "resident", display_name: str = ""):
+    """Join `walk` from its QR link with `client`, as a participant does on their phone."""
+    return client.post(
+        f"/j/{walk.join_token}", data={"role": role, "display_name": display_name}
+    )
+
+
+@pytest.fixture
+def participant(client, make_walk):
+    """A running walk that `client` has joined as a resident; returns the walk."""
+    walk = make_walk()
+    resp = join_walk(client, walk)
+    assert resp.status_code == 302, resp.status_code
+    return walk

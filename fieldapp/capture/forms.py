@@ -2,6 +2,7 @@ import uuid
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import HiddenField, MultipleFileField, RadioField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
@@ -16,12 +17,12 @@ def _optional_int(value):
 class ObservationForm(FlaskForm):
     category = RadioField(
         _l("What is it about?"),
-        choices=[(c.code, _l(c.label)) for c in CATEGORIES],
+        choices=[SelectChoice(c.code, _l(c.label)) for c in CATEGORIES],
         validators=[DataRequired(_l("Choose what the observation is about."))],
     )
     safety = RadioField(
         _l("How safe do you feel here?"),
-        choices=[(value, _l(label)) for value, label in SAFETY_SCALE],
+        choices=[SelectChoice(value, _l(label)) for value, label in SAFETY_SCALE],
         coerce=_optional_int,
         validators=[Optional()],
         validate_choice=False,
@@ -31,7 +32,7 @@ class ObservationForm(FlaskForm):
     )
     severity = RadioField(
         _l("How serious is it? (optional)"),
-        choices=[(value, _l(label)) for value, label in SEVERITIES],
+        choices=[SelectChoice(value, _l(label)) for value, label in SEVERITIES],
         coerce=_optional_int,
         validators=[Optional()],
         validate_choice=False,

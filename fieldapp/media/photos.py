@@ -60,7 +60,10 @@ _WHITE: Final = (255, 255, 255)
 
 
 class PhotoRejected(ValueError):
-    """code is one of: 'empty', 'too_large', 'not_image', 'unsupported_format', 'too_many_pixels'."""
+    """Why a photo was refused; `code` is one of `REJECTION_CODES`:
+
+    'empty', 'too_large', 'not_image', 'unsupported_format', 'too_many_pixels'.
+    """
 
     def __init__(self, code: str, detail: str = "") -> None:
         if code not in REJECTION_CODES:

@@ -62,7 +62,7 @@ class LocalStorage:
         return self.path(name).is_file()
 
     def save(self, name: str, data: bytes) -> None:
-        """Write atomically (temp file in the same directory, fsync, rename); keep an existing one."""
+        """Write atomically (temp file in the same dir, fsync, rename); keep an existing file."""
         target = self.path(name)
         if target.exists():
             return

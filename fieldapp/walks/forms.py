@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -26,7 +27,7 @@ class WalkForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     organiser = StringField(_l("Organiser"), validators=[Optional(), Length(max=200)])
     status = SelectField(
-        _l("Status"), choices=[(code, _l(label)) for code, label in WALK_STATUSES], default="planned"
+        _l("Status"), choices=[SelectChoice(code, _l(label)) for code, label in WALK_STATUSES], default="planned"
     )
 
     def validate_meeting_lat(self, field):
@@ -34,13 +35,13 @@ class WalkForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(choices=[(code, _l(label)) for code, label in WALK_STATUSES])
+    status = SelectField(choices=[SelectChoice(code, _l(label)) for code, label in WALK_STATUSES])
 
 
 class JoinForm(FlaskForm):
     role = SelectField(
         _l("I am taking part as"),
-        choices=[(code, _l(label)) for code, label in PARTICIPANT_ROLES],
+        choices=[SelectChoice(code, _l(label)) for code, label in PARTICIPANT_ROLES],
         validators=[DataRequired(_l("Choose how you take part."))],
         validate_choice=True,
     )
