@@ -9,6 +9,16 @@ from flask_babel import gettext as _
 from fieldapp import taxonomy
 
 
+# Babel's built-in styles read oddly for walk times ("25. nov. 2026 18.30.00"); these are what
+# a Danish or English notice would print.
+DATE_PATTERNS = {
+    "day": {"da": "EEEE 'den' d. MMMM y 'kl.' HH:mm", "en": "EEEE d MMMM y, HH:mm"},
+    "day_short": {"da": "EEEE 'den' d. MMMM 'kl.' HH:mm", "en": "EEEE d MMMM, HH:mm"},
+    "date_time": {"da": "d. MMM y, HH:mm", "en": "d MMM y, HH:mm"},
+    "time_short": {"da": "d. MMM 'kl.' HH:mm", "en": "d MMM, HH:mm"},
+}
+
+
 def register(app: Flask) -> None:
     # Globals, not a context processor, so that imported macros see them too.
     app.jinja_env.globals.update(
@@ -33,5 +43,11 @@ def register(app: Flask) -> None:
         return {c.code: _(c.label) for c in taxonomy.CATEGORIES}
 
     @app.template_filter("datetime")
-    def datetime_filter(value, fmt: str = "medium"):
-        return format_datetime(value, fmt) if value else ""
+    def datetime_filter(value, style: str = "medium"):
+        """Local time in the reader's language; named styles keep Danish and English idiomatic."""
+        if not value:
+            return ""
+        patterns = DATE_PATTERNS.get(style)
+        if patterns is None:
+            return format_datetime(value, style)
+        return format_datetime(value, patterns.get(str(get_locale()), patterns["en"]))

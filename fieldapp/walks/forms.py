@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
-from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from fieldapp.forms_common import OptionalFloat, check_position
@@ -39,7 +39,7 @@ class StatusForm(FlaskForm):
 
 
 class JoinForm(FlaskForm):
-    role = SelectField(
+    role = RadioField(
         _l("I am taking part as"),
         choices=[SelectChoice(code, _l(label)) for code, label in PARTICIPANT_ROLES],
         validators=[DataRequired(_l("Choose how you take part."))],
