@@ -55,12 +55,19 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from fieldapp.auth.views import bp as auth_bp
     from fieldapp.capture.views import bp as capture_bp
+    from fieldapp.followup.views import bp as followup_bp
     from fieldapp.main.views import bp as main_bp
     from fieldapp.media.views import bp as media_bp
+    from fieldapp.open311.views import bp as open311_bp
+    from fieldapp.orgs.views import bp as orgs_bp
+    from fieldapp.triage.views import bp as triage_bp
     from fieldapp.walks.join_views import bp as join_bp
     from fieldapp.walks.views import bp as walks_bp
 
-    for bp in (main_bp, auth_bp, walks_bp, join_bp, capture_bp, media_bp):
+    for bp in (
+        main_bp, auth_bp, walks_bp, join_bp, capture_bp, media_bp,
+        triage_bp, orgs_bp, followup_bp, open311_bp,
+    ):
         app.register_blueprint(bp)
 
 

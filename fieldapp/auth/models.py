@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask_login import UserMixin
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldapp.db import Base, TimestampMixin
@@ -22,6 +22,12 @@ class User(UserMixin, TimestampMixin, Base):
     role: Mapped[str] = mapped_column(String(20), default="coordinator")
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(5))
+    # Staff users work for exactly one administration and see only its queue.
+    administration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("administration.id", ondelete="SET NULL"), index=True
+    )
+
+    administration = relationship("Administration")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -36,3 +42,7 @@ class User(UserMixin, TimestampMixin, Base):
     @property
     def can_coordinate(self) -> bool:
         return self.role in ("admin", "coordinator")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"

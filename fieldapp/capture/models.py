@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.db import Base, TimestampMixin
 from fieldapp.walks.models import Participant, Walk
+
+
+# No 0/O, 1/I/L: the code is read aloud and typed from paper receipts.
+TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
 
 
 class Observation(TimestampMixin, Base):
@@ -18,7 +28,8 @@ class Observation(TimestampMixin, Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    walk_id: Mapped[int] = mapped_column(ForeignKey("walk.id", ondelete="CASCADE"))
+    # None for reports that came without a walk (Open311 clients).
+    walk_id: Mapped[int | None] = mapped_column(ForeignKey("walk.id", ondelete="CASCADE"))
     participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("participant.id", ondelete="SET NULL"), index=True
     )
@@ -32,9 +43,20 @@ class Observation(TimestampMixin, Base):
     lon: Mapped[float | None]
     accuracy_m: Mapped[float | None]
     location_source: Mapped[str | None] = mapped_column(String(10))  # "gps" or "map"
+    address: Mapped[str] = mapped_column(String(300), default="")
+    # The reporter's receipt: follow the observation on a public page without an account.
+    tracking_code: Mapped[str] = mapped_column(String(12), unique=True, default=new_tracking_code)
+    # Only with explicit consent; deleted by the retention job, never shown to staff otherwise.
+    reporter_email: Mapped[str | None] = mapped_column(String(254))
+    email_consent: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(String(10), default="walk")  # walk | open311
+    issue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("issue.id", ondelete="SET NULL"), index=True
+    )
 
-    walk: Mapped[Walk] = relationship()
+    walk: Mapped[Walk | None] = relationship()
     participant: Mapped[Participant | None] = relationship()
+    issue = relationship("Issue", backref="observations")
     photos: Mapped[list[Photo]] = relationship(
         back_populates="observation",
         cascade="all, delete-orphan",

@@ -31,6 +31,7 @@ class Walk(TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(20), default="planned")
     join_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_join_token)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"))
 
     participants: Mapped[list[Participant]] = relationship(
         back_populates="walk", cascade="all, delete-orphan"

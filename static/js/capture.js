@@ -13,7 +13,9 @@
     inputs.forEach(function (i) {
       n += i.files ? i.files.length : 0;
     });
-    if (counter) counter.textContent = n ? n + " 📷" : "";
+    if (!counter) return;
+    var template = n === 1 ? counter.dataset.msgOne : counter.dataset.msgMany;
+    counter.textContent = n ? template.replace("{n}", String(n)) : "";
   }
   inputs.forEach(function (i) {
     i.addEventListener("change", countPhotos);

@@ -1,0 +1,1 @@
+"""Areas (neighbourhoods, squares, estates) as polygons."""

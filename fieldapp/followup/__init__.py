@@ -1,0 +1,1 @@
+"""Reporters follow their observation by tracking code, without an account."""

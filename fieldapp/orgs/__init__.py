@@ -1,0 +1,1 @@
+"""Administrations that own issues, and their contacts."""

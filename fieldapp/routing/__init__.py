@@ -1,0 +1,1 @@
+"""Which administration is responsible for a category, optionally within an area."""

@@ -1,0 +1,1 @@
+"""From observations to issues owned by an administration, with a status workflow."""

@@ -1,0 +1,73 @@
+"""Issues made from observations, and their audit trail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fieldapp.db import Base, TimestampMixin, utcnow
+from fieldapp.orgs.models import Administration
+
+
+class Issue(TimestampMixin, Base):
+    """One problem to solve, possibly reported by several observations."""
+
+    __tablename__ = "issue"
+    __table_args__ = (
+        Index("ix_issue_status_created", "status", "created_at"),
+        Index("ix_issue_admin_status", "administration_id", "status"),
+        Index("ix_issue_lat_lon", "lat", "lon"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    administration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("administration.id", ondelete="SET NULL")
+    )
+    walk_id: Mapped[int | None] = mapped_column(
+        ForeignKey("walk.id", ondelete="SET NULL"), index=True
+    )
+    area_id: Mapped[int | None] = mapped_column(
+        ForeignKey("area.id", ondelete="SET NULL"), index=True
+    )
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("issue.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    administration: Mapped[Administration | None] = relationship()
+    events: Mapped[list[IssueEvent]] = relationship(
+        back_populates="issue", cascade="all, delete-orphan", order_by="IssueEvent.id"
+    )
+
+
+class IssueEvent(Base):
+    """Who changed what and when; public_comment is shown to reporters, internal_note never."""
+
+    __tablename__ = "issue_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # created, status, routed, merged, edited, comment
+    kind: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    administration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("administration.id", ondelete="SET NULL")
+    )
+    public_comment: Mapped[str] = mapped_column(Text, default="")
+    internal_note: Mapped[str] = mapped_column(Text, default="")
+
+    issue: Mapped[Issue] = relationship(back_populates="events")
+    user = relationship("User")
+    administration: Mapped[Administration | None] = relationship()
