@@ -21,14 +21,15 @@ translations: $(BIN)/.installed
 
 ## Refresh the message catalogue after changing user-facing strings.
 extract: $(BIN)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o fieldapp/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l --project fieldapp --version 0.1.0 -o fieldapp/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i fieldapp/translations/messages.pot -d fieldapp/translations --no-fuzzy-matching --ignore-obsolete
 
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	@echo "fieldapp on http://localhost:$(PORT)/ (phones on the same network: this machine's address)"
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'fieldapp:create_app()'
+	@echo "mail: the worker runs alongside; without MAIL_SERVER it prints mail here instead of sending"
+	BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) bash scripts/run-app.sh
 
 test: install
 	bash scripts/run-tests.sh

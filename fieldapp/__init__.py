@@ -58,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.followup.views import bp as followup_bp
     from fieldapp.main.views import bp as main_bp
     from fieldapp.media.views import bp as media_bp
+    from fieldapp.notify.views import bp as notify_bp
     from fieldapp.open311.views import bp as open311_bp
     from fieldapp.orgs.views import bp as orgs_bp
     from fieldapp.triage.views import bp as triage_bp
@@ -66,7 +67,7 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (
         main_bp, auth_bp, walks_bp, join_bp, capture_bp, media_bp,
-        triage_bp, orgs_bp, followup_bp, open311_bp,
+        triage_bp, orgs_bp, followup_bp, open311_bp, notify_bp,
     ):
         app.register_blueprint(bp)
 

@@ -35,6 +35,80 @@ def register(app: Flask) -> None:
         if not created:
             click.echo("Demo data is already there; nothing changed.")
             return
-        click.echo(f"Demo data loaded: {created['walks']} walks, {created['observations']} observations.")
-        for email, password, role in DEMO_ACCOUNTS:
+        click.echo(
+            f"Demo data loaded: {created['walks']} walks, {created['observations']} observations, "
+            f"{created['issues']} issues."
+        )
+        from fieldapp.orgs.defaults import DEMO_STAFF
+
+        for email, password, role in (*DEMO_ACCOUNTS, (*DEMO_STAFF, "staff")):
             click.echo(f"  {role:<12} {email}  password: {password}")
+
+    @app.cli.command("create-api-client")
+    @click.argument("name")
+    def create_api_client_command(name: str) -> None:
+        """Create an Open311 client and print its api_key once (only a hash is stored)."""
+        from fieldapp.open311.services import create_api_client
+
+        try:
+            client, key = create_api_client(db.session, name)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"Created Open311 client {client.name!r} (id {client.id}).")
+        click.echo(f"api_key: {key}")
+        click.echo("Store it now: it is not shown again and cannot be recovered.")
+
+    @app.cli.command("mail-worker")
+    @click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+    @click.option("--interval", default=10.0, show_default=True, help="Seconds between polls.")
+    @click.option("--batch", default=50, show_default=True, help="Messages per round at most.")
+    def mail_worker_command(once: bool, interval: float, batch: int) -> None:
+        """Deliver the e-mail outbox with retries. Without MAIL_SERVER, mail is printed instead.
+
+        Runs until stopped (Ctrl-C or SIGTERM); the message in hand is finished first.
+        """
+        import signal
+        from datetime import timedelta
+
+        from fieldapp.notify.smtp import MailSettings, make_sender
+        from fieldapp.notify.worker import run
+
+        stop = {"requested": False}
+
+        def request_stop(signum, frame) -> None:
+            stop["requested"] = True
+
+        if not once:
+            signal.signal(signal.SIGTERM, request_stop)
+            signal.signal(signal.SIGINT, request_stop)
+        settings = MailSettings.from_config(app.config)
+        click.echo(f"mail-worker: delivering via {settings.describe()}")
+        keep_days = app.config.get("MAIL_KEEP_SENT_DAYS")
+        totals = run(
+            db.session,
+            lambda: make_sender(app.config),
+            click.echo,
+            once=once,
+            interval=interval,
+            batch=batch,
+            keep_sent=timedelta(days=keep_days) if keep_days else None,
+            should_stop=lambda: stop["requested"],
+        )
+        click.echo(
+            f"mail-worker: done: {totals.sent} sent, {totals.retried} to retry later, "
+            f"{totals.failed} failed"
+            + (f", {totals.purged} old sent messages deleted" if totals.purged else "")
+        )
+
+    @app.cli.command("seed-administrations")
+    def seed_administrations_command() -> None:
+        """Add the Danish default administrations and routing rules that are missing.
+
+        For a real install: no demo account is created, and nothing an admin changed is touched.
+        """
+        from fieldapp.orgs.defaults import seed_defaults
+
+        created = seed_defaults(db.session, with_demo_staff=False)
+        db.session.commit()
+        click.echo(f"Default administrations and routing rules: {created} created.")

@@ -64,4 +64,34 @@ def from_environment(instance_path: Path) -> dict:
         ),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
         "WTF_CSRF_TIME_LIMIT": None,
+        **_mail_settings(),
+    }
+
+
+def _flag(name: str, default: str = "0") -> bool:
+    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _mail_settings() -> dict:
+    """SMTP for the mail worker. Without MAIL_SERVER the worker prints mail instead of sending.
+
+    MAIL_USE_TLS means STARTTLS on a plain connection (port 587); MAIL_USE_SSL means implicit
+    TLS from the first byte (port 465).
+    """
+    use_ssl = _flag("MAIL_USE_SSL")
+    use_tls = _flag("MAIL_USE_TLS") or _flag("MAIL_USE_STARTTLS")
+    default_port = "465" if use_ssl else "587" if use_tls else "25"
+    return {
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip(),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT") or default_port),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": use_tls,
+        "MAIL_USE_SSL": use_ssl,
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "fieldapp <noreply@localhost>"
+        ),
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", "15")),
+        # Delivered mail (with its recipient address) is deleted after this many days.
+        "MAIL_KEEP_SENT_DAYS": int(os.environ.get("MAIL_KEEP_SENT_DAYS", "30")),
     }

@@ -139,4 +139,9 @@ def seed_demo(session: Session, now: datetime | None = None) -> dict | None:
     count += _walk_with_observations(session, midtbyen, ROLES_MIDTBYEN, MIDTBYEN, today)
     session.add(planned)
     session.flush()
-    return {"walks": 3, "observations": count}
+    from fieldapp.demo_triage import seed_demo_triage
+
+    issues = seed_demo_triage(
+        session, coordinator.id, {"lovvangen": lovvangen, "midtbyen": midtbyen, "planned": planned}
+    )
+    return {"walks": 3, "observations": count, "issues": issues}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import FloatField, ValidationError
-from wtforms.validators import Optional
 
 from fieldapp.geo import InvalidPosition, validate_position
 
@@ -13,7 +12,9 @@ class OptionalFloat(FloatField):
     """A float input that tolerates the comma a Danish keyboard types and an empty value."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("validators", [Optional()])
+        # No Optional(): it stops the validation chain on an empty value, so a pair check such as
+        # `validate_lat` would never see a longitude sent without its latitude.
+        kwargs.setdefault("validators", [])
         super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from fieldapp import create_app
@@ -136,6 +138,7 @@ def csrf_token_from(html: str) -> str:
 
 # --- Shared helpers for the HTTP tests (walks, joining, capture) ---------------------------------
 
+
 def english(client):
     """Make every request of `client` ask for English, as a browser set to English would.
 
@@ -172,9 +175,7 @@ def make_walk(app):
 
 def join_walk(client, walk, role: str = "resident", display_name: str = ""):
     """Join `walk` from its QR link with `client`, as a participant does on their phone."""
-    return client.post(
-        f"/j/{walk.join_token}", data={"role": role, "display_name": display_name}
-    )
+    return client.post(f"/j/{walk.join_token}", data={"role": role, "display_name": display_name})
 
 
 @pytest.fixture
@@ -184,3 +185,74 @@ def participant(client, make_walk):
     resp = join_walk(client, walk)
     assert resp.status_code == 302, resp.status_code
     return walk
+
+
+class SecondBrowser(FlaskClient):
+    """Another phone or browser in the same test.
+
+    Requests run inside the test's app context, so `g` is shared by every client of the test:
+    forget what extensions cached there (Flask-Login's user, Flask-Babel's locale, Flask-WTF's
+    token), before and after each request, as a request in its own context would.
+    """
+
+    _CACHED_ON_G = ("_login_user", "_flask_babel", "csrf_token")
+
+    def open(self, *args, **kwargs):
+        from flask import g
+
+        for name in self._CACHED_ON_G:
+            g.pop(name, None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            for name in self._CACHED_ON_G:
+                g.pop(name, None)
+
+
+@pytest.fixture
+def new_browser(app):
+    """Factory for extra clients that do not see the first client's login through `g`."""
+
+    def factory(language: str | None = None) -> SecondBrowser:
+        browser = SecondBrowser(app, app.response_class, use_cookies=True)
+        if language:
+            browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+        return browser
+
+    return factory
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_pooled_connections():
+    """Close every engine's pooled connections when the run ends.
+
+    psycopg warns about a connection left to the garbage collector, and with warnings as errors
+    that warning fails a PostgreSQL run after its last test.
+    """
+    import weakref
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+    def remember(conn) -> None:
+        engines.add(conn.engine)
+
+    event.listen(Engine, "engine_connect", remember)
+    yield
+    event.remove(Engine, "engine_connect", remember)
+    for engine in list(engines):
+        engine.dispose()
+
+
+# Captured now: pytest drops "conftest" from sys.modules before importing each folder's own
+# conftest.py, so `from conftest import ...` in a test module may get another folder's file.
+_ROOT_CONFTEST = sys.modules[__name__]
+
+
+@pytest.fixture
+def kit():
+    """This module's helpers (make_user, PASSWORDS, AuthActions, csrf_token_from, english,
+    join_walk), reachable from any test folder whatever conftest.py it has of its own."""
+    return _ROOT_CONFTEST

@@ -4,10 +4,20 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
 
+def _strip(value: str | None) -> str | None:
+    # Phone keyboards add a space after an autocompleted address; it is not part of it.
+    return value.strip() if value else value
+
+
 class LoginForm(FlaskForm):
     email = EmailField(
         _l("E-mail"),
-        validators=[DataRequired(_l("Enter your e-mail address.")), Email(_l("Not a valid e-mail address.")), Length(max=254)],
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter your e-mail address.")),
+            Email(_l("Not a valid e-mail address.")),
+            Length(max=254),
+        ],
     )
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)]

@@ -18,7 +18,7 @@ bp = Blueprint("auth", __name__)
 @limiter.limit("10 per minute", methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("walks.index"))
+        return redirect(url_for("main.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         user = authenticate(db.session, form.email.data, form.password.data)
@@ -26,7 +26,7 @@ def login():
             form.password.errors.append(_("Wrong e-mail or password."))
             return render_template("auth/login.html", form=form), 401
         login_user(user, remember=form.remember.data)
-        return redirect(_safe_next(form.next.data or url_for("walks.index")))
+        return redirect(_safe_next(form.next.data or url_for("main.index")))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 

@@ -2,12 +2,24 @@ import uuid
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms import HiddenField, MultipleFileField, RadioField, TextAreaField, ValidationError
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from fieldapp.forms_common import OptionalFloat, check_position
 from fieldapp.taxonomy import CATEGORIES, SAFETY_SCALE, SEVERITIES
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
 def _optional_int(value):
@@ -46,6 +58,17 @@ class ObservationForm(FlaskForm):
         default=lambda: uuid.uuid4().hex,
         validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{8,64}$")],
     )
+    # Follow-up by e-mail: stored only with the consent box ticked (see capture.services._apply).
+    reporter_email = EmailField(
+        _l("Your e-mail address"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Email(_l("That does not look like an e-mail address.")),
+            Length(max=254),
+        ],
+    )
+    email_consent = BooleanField(_l("Yes, e-mail me when the status changes"))
 
     def validate_safety(self, field):
         if field.data is not None and field.data not in dict(SAFETY_SCALE):
@@ -54,6 +77,14 @@ class ObservationForm(FlaskForm):
     def validate_severity(self, field):
         if field.data is not None and field.data not in dict(SEVERITIES):
             raise ValidationError(_l("Choose one of the options."))
+
+    def validate_email_consent(self, field):
+        if self.reporter_email.data and not field.data:
+            raise ValidationError(
+                _l("Tick the box if we may e-mail you, or remove the address.")
+            )
+        if field.data and not self.reporter_email.data:
+            raise ValidationError(_l("Type your e-mail address, or untick the box."))
 
     def validate_lat(self, field):
         check_position(self.lat, self.lon)

@@ -40,6 +40,12 @@ def _apply(observation: Observation, data: dict) -> None:
         observation.location_source = source if source in ("gps", "map") else "map"
         if observation.location_source == "map":
             observation.accuracy_m = None  # a hand-placed pin has no GPS accuracy
+    if "email_consent" in data:
+        # Never keep an address the reporter did not agree to us using.
+        email = (data.get("reporter_email") or "").strip()
+        consent = bool(data["email_consent"]) and bool(email)
+        observation.reporter_email = email if consent else None
+        observation.email_consent = consent
 
 
 def store_photos(storage: LocalStorage, photos: Iterable[ProcessedPhoto]) -> None:

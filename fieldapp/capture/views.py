@@ -87,11 +87,14 @@ def mine(token: str):
     if redirect_to_join:
         return redirect_to_join
     observations = participant_observations(db.session, participant)
+    sent_id = request.args.get("sent", type=int)
     return render_template(
         "capture/mine.html",
         walk=walk,
         participant=participant,
         observations=observations,
+        # The receipt of the observation just sent; only for one of the participant's own.
+        receipt=next((o for o in observations if o.id == sent_id), None),
         geojson=observations_geojson(observations, for_staff=False),
         delete_form=DeleteObservationForm(),
     )

@@ -17,6 +17,8 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def index():
     if current_user.is_authenticated:
+        if current_user.role == "staff":
+            return redirect(url_for("triage.queue"))
         return redirect(url_for("walks.index"))
     return render_template("main/index.html")
 

@@ -72,6 +72,9 @@ class PhotoRejected(ValueError):
         self.code = code
         self.detail = detail
 
+    def __reduce__(self) -> tuple[type[PhotoRejected], tuple[str, str]]:
+        return type(self), (self.code, self.detail)  # picklable despite the checked code
+
 
 @dataclass(frozen=True)
 class ProcessedPhoto:
@@ -102,8 +105,8 @@ def process_photo(
         raise PhotoRejected("empty")
     if len(data) > max_bytes:
         raise PhotoRejected("too_large", f"{len(data)} bytes, limit {max_bytes}")
-    # catch_warnings is process-wide in Python 3.11; a concurrent request can at worst leave
-    # these two filters installed, and both are harmless.
+    # catch_warnings is process-wide in Python 3.11, so concurrent requests may see each other's
+    # filters; that is harmless: our own pixel check below does not rely on the warning.
     with warnings.catch_warnings():
         # Above its own limit Pillow only warns: make that a refusal, never a stray warning.
         warnings.simplefilter("error", Image.DecompressionBombWarning)

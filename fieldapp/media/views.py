@@ -25,7 +25,10 @@ def get_storage() -> LocalStorage:
 def _may_see(photo: Photo) -> bool:
     if current_user.is_authenticated and current_user.can_coordinate:
         return True
-    participant = current_participant(photo.observation.walk)
+    walk = photo.observation.walk
+    if walk is None:  # Open311 reports have no participant who could claim them
+        return False
+    participant = current_participant(walk)
     return participant is not None and photo.observation.participant_id == participant.id
 
 

@@ -82,6 +82,8 @@
           if (accIn) accIn.value = "";
           placeMarker(la, lo);
           if (map) map.setView([la, lo]);
+          if (button) say(button.dataset.msgPinned);
+          form.dispatchEvent(new CustomEvent("position-set"));
         }
       });
     });

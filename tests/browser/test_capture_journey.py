@@ -10,7 +10,7 @@ import re
 from PIL import Image, ImageDraw
 
 from fieldapp.demo import DEMO_ACCOUNTS
-from tests.browser.conftest import screenshot
+from .conftest import screenshot
 
 GPS = {"latitude": 57.04622, "longitude": 9.92845, "accuracy": 12}
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import pickle
 import random
 import struct
 import time
@@ -207,11 +208,14 @@ def test_heic_round_trip() -> None:
     if not HEIF_SUPPORTED or "HEIF" not in Image.SAVE:
         pytest.skip("pillow_heif cannot write HEIF here")
     exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "TestPhone"
-    photo = process_photo(encode(quadrants(1920, 1080), "HEIF", quality=60, exif=exif))
-    assert (photo.source_format, photo.width, photo.height) == ("HEIF", 1600, 900)
+    exif[ExifTags.Base.Make], exif[ExifTags.Base.Orientation] = "TestPhone", 6
+    # pillow_heif turns the EXIF orientation into an 'irot' box, as iPhones write it.
+    data = encode(quadrants(1920, 1080), "HEIF", quality=60, exif=exif.tobytes())
+    assert b"irot" in data and b"TestPhone" in data
+    photo = process_photo(data)
+    assert (photo.source_format, photo.width, photo.height) == ("HEIF", 900, 1600)
     assert_no_metadata(photo.web)
-    assert close_to(decoded(photo.web).getpixel((100, 100)), RED)
+    assert close_to(decoded(photo.web).getpixel((100, 100)), GREEN)  # turned once, not twice
 
 
 @pytest.mark.parametrize(
@@ -274,6 +278,7 @@ def test_empty_and_too_large() -> None:
     exc = PhotoRejected("too_large", "16 MB")
     assert isinstance(exc, ValueError)
     assert (exc.code, exc.detail, str(exc)) == ("too_large", "16 MB", "too_large: 16 MB")
+    assert pickle.loads(pickle.dumps(exc)).code == "too_large"  # noqa: S301 (our own bytes)
 
 
 SEED_IMAGES = [encode(quadrants(48, 32), fmt) for fmt in ("JPEG", "PNG", "WEBP")]

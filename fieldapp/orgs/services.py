@@ -1,0 +1,275 @@
+"""Administrations and the staff accounts bound to them: the rules the admin pages enforce.
+
+Plain functions on a session. Error messages are English message ids with named placeholders
+(the view translates them), so the same rules serve the admin pages, the CLI and the tests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fieldapp.auth.models import ROLES, User
+from fieldapp.auth.services import MIN_PASSWORD_LENGTH, create_user, find_user
+from fieldapp.orgs.models import ADMINISTRATION_KIND_LABELS, Administration
+from fieldapp.routing.models import RoutingRule
+from fieldapp.taxonomy import N_
+from fieldapp.triage.models import Issue, IssueEvent
+from fieldapp.triage.workflow import OPEN_STATUSES
+
+ROLE_LABELS: dict[str, str] = {
+    "admin": N_("Administrator"),
+    "coordinator": N_("Coordinator"),
+    "staff": N_("Administration staff"),
+}
+
+
+class OrgError(ValueError):
+    """Bad input for an administration or account; `field` names the form field it concerns."""
+
+    def __init__(self, message: str, field: str | None = None, **params: object) -> None:
+        super().__init__(message % params if params else message)
+        self.message = message
+        self.field = field
+        self.params = params
+
+
+# --- administrations ---------------------------------------------------------------------------
+
+_SEPARATORS = re.compile(r"[,;\s]+")
+
+
+def parse_emails(text: str | None) -> list[str]:
+    """Split a list typed by hand (commas, semicolons or new lines) into checked addresses.
+
+    :raise OrgError: naming the first address that is not valid, so the admin can find it.
+    """
+    addresses: list[str] = []
+    for raw in _SEPARATORS.split(text or ""):
+        if not raw:
+            continue
+        try:
+            address = validate_email(raw, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            raise OrgError(
+                N_("“%(address)s” is not a valid e-mail address."), "emails", address=raw
+            ) from exc
+        if address.lower() not in (a.lower() for a in addresses):
+            addresses.append(address)
+    return addresses
+
+
+@dataclass(frozen=True)
+class AdministrationRow:
+    administration: Administration
+    open_issues: int
+    staff: int
+    rules: int
+
+
+def list_administrations(session: Session) -> list[AdministrationRow]:
+    """Every administration, active first, with what depends on it."""
+
+    def counts(stmt) -> dict[int, int]:
+        return dict(session.execute(stmt).all())
+
+    open_issues = counts(
+        select(Issue.administration_id, func.count())
+        .where(Issue.status.in_(OPEN_STATUSES))
+        .group_by(Issue.administration_id)
+    )
+    staff = counts(
+        select(User.administration_id, func.count())
+        .where(User.role == "staff", User.active.is_(True))
+        .group_by(User.administration_id)
+    )
+    rules = counts(
+        select(RoutingRule.administration_id, func.count()).group_by(RoutingRule.administration_id)
+    )
+    admins = session.scalars(
+        select(Administration).order_by(
+            Administration.active.desc(), func.lower(Administration.name)
+        )
+    )
+    return [
+        AdministrationRow(a, open_issues.get(a.id, 0), staff.get(a.id, 0), rules.get(a.id, 0))
+        for a in admins
+    ]
+
+
+def administration_options(session: Session, keep_id: int | None = None) -> list[Administration]:
+    """Active administrations for a select, plus `keep_id` if inactive so a form can show it."""
+    stmt = select(Administration).order_by(func.lower(Administration.name))
+    return [a for a in session.scalars(stmt) if a.active or a.id == keep_id]
+
+
+def save_administration(
+    session: Session,
+    administration: Administration | None,
+    *,
+    name: str,
+    short_name: str = "",
+    kind: str = "municipality",
+    emails: str = "",
+    description: str = "",
+    active: bool = True,
+) -> Administration:
+    """Create (administration=None) or update one.
+
+    :raise OrgError: no name, a name already used, an unknown kind or a bad e-mail address.
+    """
+    name = (name or "").strip()
+    if not name:
+        raise OrgError(N_("Enter the administration's name."), "name")
+    taken = select(Administration.id).where(func.lower(Administration.name) == name.lower())
+    if administration is not None and administration.id is not None:
+        taken = taken.where(Administration.id != administration.id)
+    if session.scalar(taken) is not None:
+        raise OrgError(N_("An administration called “%(name)s” already exists."), "name", name=name)
+    if kind not in ADMINISTRATION_KIND_LABELS:
+        raise OrgError(N_("Choose a kind from the list."), "kind")
+    addresses = parse_emails(emails)
+    if administration is None:
+        administration = Administration()
+        session.add(administration)
+    administration.name = name
+    administration.short_name = (short_name or "").strip()
+    administration.kind = kind
+    administration.emails = ", ".join(addresses)
+    administration.description = (description or "").strip()
+    administration.active = bool(active)
+    session.flush()
+    return administration
+
+
+def is_referenced(session: Session, administration: Administration) -> bool:
+    """Whether issues, their history or accounts point at it, so deleting would lose the trail."""
+    aid = administration.id
+    for stmt in (
+        select(Issue.id).where(Issue.administration_id == aid),
+        select(IssueEvent.id).where(IssueEvent.administration_id == aid),
+        select(User.id).where(User.administration_id == aid),
+    ):
+        if session.scalar(stmt.limit(1)) is not None:
+            return True
+    return False
+
+
+def remove_administration(session: Session, administration: Administration) -> str:
+    """Delete an unused administration; one with issues, history or staff is deactivated.
+
+    Issues belong to an administration, not a person, so their trail must keep its owner.
+    :return: "deleted" or "deactivated".
+    """
+    if is_referenced(session, administration):
+        administration.active = False
+        session.flush()
+        return "deactivated"
+    # Rules go explicitly: SQLite does not enforce ON DELETE CASCADE here.
+    session.execute(
+        RoutingRule.__table__.delete().where(RoutingRule.administration_id == administration.id)
+    )
+    session.delete(administration)
+    session.flush()
+    return "deleted"
+
+
+# --- staff accounts ----------------------------------------------------------------------------
+
+
+def list_users(session: Session) -> list[User]:
+    return list(
+        session.scalars(select(User).order_by(User.active.desc(), func.lower(User.name), User.id))
+    )
+
+
+def _administration_for(
+    session: Session, role: str, administration_id: int | None, current_id: int | None = None
+) -> int | None:
+    """Staff need an administration (an active one, unless it is the one they already have);
+    admins and coordinators work across all of them and are bound to none."""
+    if role not in ROLES:
+        raise OrgError(N_("Choose a role from the list."), "role")
+    if role != "staff":
+        return None
+    if administration_id is None:
+        raise OrgError(
+            N_("Staff users must belong to an administration. Choose one."), "administration_id"
+        )
+    administration = session.get(Administration, administration_id)
+    if administration is None or (not administration.active and administration_id != current_id):
+        raise OrgError(N_("Choose an active administration from the list."), "administration_id")
+    return administration_id
+
+
+def create_account(
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    administration_id: int | None = None,
+) -> User:
+    """A new account through auth.services.create_user, bound to an administration for staff.
+
+    :raise OrgError: e-mail in use or invalid, short password, staff without an administration.
+    """
+    if find_user(session, email or "") is not None:
+        raise OrgError(
+            N_("A user with the e-mail %(email)s already exists."), "email", email=email.strip()
+        )
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise OrgError(
+            N_("The password must be at least %(num)d characters."),
+            "password",
+            num=MIN_PASSWORD_LENGTH,
+        )
+    bound_to = _administration_for(session, role, administration_id)
+    try:
+        validate_email(email or "", check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise OrgError(N_("Not a valid e-mail address."), "email") from exc
+    user = create_user(session, email, name, password, role)
+    user.administration_id = bound_to
+    session.flush()
+    return user
+
+
+def update_account(
+    session: Session,
+    user: User,
+    *,
+    role: str,
+    administration_id: int | None,
+    active: bool,
+    acting_user: User | None = None,
+    new_password: str | None = None,
+) -> User:
+    """Change role, administration, active flag and optionally the password.
+
+    :raise OrgError: the rules of create_account, and an admin cannot demote or deactivate
+        themselves (there is always one admin left who can undo a mistake).
+    """
+    if acting_user is not None and acting_user.id == user.id and (role != "admin" or not active):
+        raise OrgError(
+            N_("You cannot remove your own admin access or deactivate yourself."), "role"
+        )
+    bound_to = _administration_for(session, role, administration_id, user.administration_id)
+    if new_password:
+        if len(new_password) < MIN_PASSWORD_LENGTH:
+            raise OrgError(
+                N_("The password must be at least %(num)d characters."),
+                "new_password",
+                num=MIN_PASSWORD_LENGTH,
+            )
+        user.set_password(new_password)
+    user.role = role
+    user.administration_id = bound_to
+    user.active = bool(active)
+    session.flush()
+    return user

@@ -1,0 +1,89 @@
+"""Admin pages for staff accounts: list, create, change role, administration and access."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from fieldapp.auth.models import User
+from fieldapp.auth.permissions import admin_required
+from fieldapp.extensions import db
+from fieldapp.orgs.forms import (
+    UserCreateForm,
+    UserEditForm,
+    administration_choices,
+    show_service_error,
+)
+from fieldapp.orgs.services import (
+    ROLE_LABELS,
+    OrgError,
+    administration_options,
+    create_account,
+    list_users,
+    update_account,
+)
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+
+
+@bp.get("/")
+@admin_required
+def index():
+    return render_template("orgs/users.html", users=list_users(db.session), role_labels=ROLE_LABELS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@admin_required
+def create():
+    form = UserCreateForm()
+    form.administration_id.choices = administration_choices(administration_options(db.session))
+    if form.validate_on_submit():
+        try:
+            user = create_account(
+                db.session,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                password=form.password.data,
+                administration_id=form.administration_id.data,
+            )
+        except OrgError as exc:
+            db.session.rollback()
+            show_service_error(form, exc, "email")
+        else:
+            db.session.commit()
+            flash(_("The account for %(email)s is created.", email=user.email), "success")
+            return redirect(url_for("orgs.users.index"))
+    status = 400 if form.errors else 200
+    return render_template("orgs/user_form.html", form=form, user=None), status
+
+
+@bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserEditForm(obj=user)
+    form.administration_id.choices = administration_choices(
+        administration_options(db.session, keep_id=user.administration_id)
+    )
+    if form.validate_on_submit():
+        try:
+            update_account(
+                db.session,
+                user,
+                role=form.role.data,
+                administration_id=form.administration_id.data,
+                active=form.active.data,
+                acting_user=current_user,
+                new_password=form.new_password.data or None,
+            )
+        except OrgError as exc:
+            db.session.rollback()
+            show_service_error(form, exc, "role")
+        else:
+            db.session.commit()
+            flash(_("The account for %(email)s is saved.", email=user.email), "success")
+            return redirect(url_for("orgs.users.index"))
+    status = 400 if form.errors else 200
+    return render_template("orgs/user_form.html", form=form, user=user), status

@@ -1,0 +1,391 @@
+"""Listing observations and issues for triage: filters, keyset paging and map points.
+
+Keyset ("seek") paging: the next page starts after the last row's sort key, so a page costs
+the same at row 50 and at row 50,000 and rows inserted meanwhile never shift a page (no
+OFFSET). The area polygon and the exact local time of day are checked in Python after a
+portable SQL prefilter (bounding box, UTC-hour superset); the pager keeps reading chunks until
+the page is full or a scan budget is spent, and then hands out a cursor where it stopped.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from shapely.geometry import Point
+from sqlalchemy import Select, and_, case, exists, false, func, literal, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from fieldapp.areas.models import Area
+from fieldapp.areas.services import area_shape
+from fieldapp.capture.models import Observation
+from fieldapp.db import utcnow
+from fieldapp.triage.filters import (
+    NO_ADMINISTRATION,
+    Filters,
+    in_time_of_day,
+    local_day_bounds,
+    utc_hour_candidates,
+)
+from fieldapp.triage.models import Issue
+from fieldapp.triage.sqlfuncs import contains_text, utc_hour
+from fieldapp.triage.workflow import OPEN_STATUSES, is_overdue
+from fieldapp.walks.models import Walk
+
+PAGE_SIZE = 50
+MAP_LIMIT = 2000
+# Rows read at most for one page when a Python check (polygon, local hour) drops rows.
+SCAN_BUDGET = 5000
+PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
+# Sorts issues without a due date after every real one.
+NO_DUE_DATE = datetime(9000, 1, 1, tzinfo=UTC)
+
+Bbox = tuple[float, float, float, float]  # south, west, north, east
+
+
+class BadCursor(ValueError):
+    """A paging cursor that was edited, is for another sort, or is simply garbage."""
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class _SortSpec:
+    exprs: tuple
+    descending: bool
+    key_of: Callable[[object], tuple]
+
+
+def _issue_observations():
+    # The backref exists once the mappers are configured; a query is what configures them.
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+    return Issue.observations
+
+
+def _sort_spec(kind: str, sort: str) -> _SortSpec:
+    model = Observation if kind == "observations" else Issue
+    descending = sort != "oldest"
+    if kind == "observations" and sort == "priority":
+        return _SortSpec(
+            (func.coalesce(Observation.severity, 0), Observation.created_at, Observation.id),
+            True,
+            lambda o: (o.severity or 0, o.created_at, o.id),
+        )
+    if kind == "issues" and sort == "priority":
+        rank = case(PRIORITY_RANK, value=Issue.priority, else_=PRIORITY_RANK["normal"])
+        return _SortSpec(
+            (rank, Issue.created_at, Issue.id),
+            True,
+            lambda i: (PRIORITY_RANK.get(i.priority, 1), i.created_at, i.id),
+        )
+    if kind == "issues" and sort == "due":
+        due = func.coalesce(Issue.due_at, literal(NO_DUE_DATE, Issue.due_at.type))
+        return _SortSpec((due, Issue.id), False, lambda i: (i.due_at or NO_DUE_DATE, i.id))
+    if sort == "due":  # observations have no due date: newest first
+        descending = True
+    return _SortSpec((model.created_at, model.id), descending, lambda r: (r.created_at, r.id))
+
+
+def _after(spec: _SortSpec, values: tuple):
+    """Rows strictly after `values` in the sort order, written as an OR of prefixes.
+
+    Expanded rather than a row-value comparison so every bound value gets its column's type
+    (UTC datetimes are stored differently on SQLite and PostgreSQL).
+    """
+    terms = []
+    for i, expr in enumerate(spec.exprs):
+        equal = [e == v for e, v in zip(spec.exprs[:i], values[:i], strict=True)]
+        step = expr < values[i] if spec.descending else expr > values[i]
+        terms.append(and_(*equal, step))
+    return or_(*terms)
+
+
+def encode_cursor(kind: str, sort: str, values: tuple) -> str:
+    raw = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    data = json.dumps({"k": kind, "s": sort, "v": raw}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, kind: str, sort: str, spec: _SortSpec) -> tuple:
+    """:raise BadCursor: not ours, or for another list or sort."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if data["k"] != kind or data["s"] != sort or len(data["v"]) != len(spec.exprs):
+            raise BadCursor(cursor)
+        values = []
+        for expected, value in zip(spec.key_of(_SAMPLE), data["v"], strict=True):
+            if isinstance(expected, datetime):
+                parsed = datetime.fromisoformat(value)
+                if parsed.tzinfo is None:
+                    raise BadCursor(cursor)
+                values.append(parsed.astimezone(UTC))
+            elif isinstance(value, int) and not isinstance(value, bool):
+                values.append(value)
+            else:
+                raise BadCursor(cursor)
+        return tuple(values)
+    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadCursor(cursor) from exc
+
+
+class _Sample:
+    """Stands in for a row so decode_cursor learns which key positions hold datetimes."""
+
+    id = 0
+    severity = 0
+    priority = "normal"
+    created_at = NO_DUE_DATE
+    due_at = NO_DUE_DATE
+
+
+_SAMPLE = _Sample()
+
+
+def _covers(area: Area, lat: float | None, lon: float | None) -> bool:
+    return lat is not None and lon is not None and area_shape(area).covers(Point(lon, lat))
+
+
+def _observation_query(session: Session, f: Filters, tz: str, now: datetime):
+    query = select(Observation).where(Observation.issue_id.is_(None))
+    checks: list[Callable[[Observation], bool]] = []
+    if f.walk_id:
+        query = query.where(Observation.walk_id == f.walk_id)
+    if f.category:
+        query = query.where(Observation.category == f.category)
+    if f.q:
+        query = query.where(contains_text(Observation.text, f.q))
+    start, end = local_day_bounds(f.date_from, f.date_to, tz)
+    if start:
+        query = query.where(Observation.created_at >= start)
+    if end:
+        query = query.where(Observation.created_at < end)
+    if f.time_of_day:
+        hours = utc_hour_candidates(f.time_of_day, tz, now)
+        query = query.where(utc_hour(Observation.created_at).in_(sorted(hours)))
+        checks.append(lambda o: in_time_of_day(o.created_at, f.time_of_day, tz))
+    if f.area_id:
+        area = session.get(Area, f.area_id)
+        if area is None:
+            return query.where(false()), checks
+        walks = select(Walk.id).where(Walk.area_id == area.id)
+        query = query.where(
+            or_(
+                Observation.walk_id.in_(walks),
+                and_(
+                    Observation.lat.between(area.south, area.north),
+                    Observation.lon.between(area.west, area.east),
+                ),
+            )
+        )
+        checks.append(
+            lambda o: (
+                (o.walk is not None and o.walk.area_id == area.id) or _covers(area, o.lat, o.lon)
+            )
+        )
+    return query, checks
+
+
+def _observed_in(f: Filters, tz: str, now: datetime) -> tuple[list, Callable | None]:
+    """SQL terms and an exact check on an observation's time, for filtering issues by it."""
+    terms = []
+    start, end = local_day_bounds(f.date_from, f.date_to, tz)
+    if start:
+        terms.append(Observation.created_at >= start)
+    if end:
+        terms.append(Observation.created_at < end)
+    if f.time_of_day:
+        hours = utc_hour_candidates(f.time_of_day, tz, now)
+        terms.append(utc_hour(Observation.created_at).in_(sorted(hours)))
+    if not terms:
+        return [], None
+
+    def matches(o: Observation) -> bool:
+        return (
+            (start is None or o.created_at >= start)
+            and (end is None or o.created_at < end)
+            and (not f.time_of_day or in_time_of_day(o.created_at, f.time_of_day, tz))
+        )
+
+    return terms, matches
+
+
+def _issue_query(session: Session, f: Filters, tz: str, now: datetime):
+    query = select(Issue)
+    checks: list[Callable[[Issue], bool]] = []
+    statuses = f.statuses
+    if statuses is not None:
+        query = query.where(Issue.status.in_(sorted(statuses)))
+    if f.administration_id == NO_ADMINISTRATION:
+        query = query.where(Issue.administration_id.is_(None))
+    elif f.administration_id:
+        query = query.where(Issue.administration_id == f.administration_id)
+    if f.category:
+        query = query.where(Issue.category == f.category)
+    if f.q:
+        query = query.where(
+            or_(contains_text(Issue.title, f.q), contains_text(Issue.description, f.q))
+        )
+    if f.walk_id:
+        query = query.where(
+            or_(
+                Issue.walk_id == f.walk_id,
+                exists().where(Observation.issue_id == Issue.id, Observation.walk_id == f.walk_id),
+            )
+        )
+    terms, matches = _observed_in(f, tz, now)
+    if terms:
+        query = query.where(exists().where(Observation.issue_id == Issue.id, *terms))
+        if f.time_of_day:
+            checks.append(lambda i: any(matches(o) for o in i.observations))
+    if f.area_id:
+        area = session.get(Area, f.area_id)
+        if area is None:
+            return query.where(false()), checks
+        query = query.where(
+            or_(
+                Issue.area_id == area.id,
+                and_(
+                    Issue.lat.between(area.south, area.north),
+                    Issue.lon.between(area.west, area.east),
+                ),
+            )
+        )
+        checks.append(lambda i: i.area_id == area.id or _covers(area, i.lat, i.lon))
+    return query, checks
+
+
+def _with_options(query: Select, f: Filters, for_map: bool) -> Select:
+    if f.kind == "observations":
+        query = query.options(joinedload(Observation.walk))
+        if not for_map:
+            query = query.options(
+                selectinload(Observation.photos), selectinload(Observation.participant)
+            )
+        return query
+    query = query.options(joinedload(Issue.administration))
+    if not for_map or f.time_of_day:
+        query = query.options(selectinload(_issue_observations()))
+    return query
+
+
+def list_page(
+    session: Session,
+    f: Filters,
+    tz: str,
+    *,
+    cursor: str | None = None,
+    limit: int = PAGE_SIZE,
+    bbox: Bbox | None = None,
+    for_map: bool = False,
+    now: datetime | None = None,
+) -> Page:
+    """One page of observations (not yet in an issue) or issues, in the filter's sort order.
+
+    :raise BadCursor: a cursor that does not belong to this list and sort.
+    """
+    now = now or utcnow()
+    spec = _sort_spec(f.kind, f.sort)
+    model = Observation if f.kind == "observations" else Issue
+    builder = _observation_query if f.kind == "observations" else _issue_query
+    query, checks = builder(session, f, tz, now)
+    if bbox is not None or for_map:
+        query = query.where(model.lat.is_not(None), model.lon.is_not(None))
+    if bbox is not None:
+        south, west, north, east = bbox
+        query = query.where(model.lat.between(south, north), model.lon.between(west, east))
+    query = _with_options(query, f, for_map)
+    order = [e.desc() if spec.descending else e.asc() for e in spec.exprs]
+    query = query.order_by(*order)
+
+    after = decode_cursor(cursor, f.kind, f.sort, spec) if cursor else None
+    chunk = limit + 1 if not checks else max(limit + 1, 200)
+    found: list = []
+    scanned = 0
+    last_scanned = None
+    while True:
+        step = query if after is None else query.where(_after(spec, after))
+        batch = session.scalars(step.limit(chunk)).unique().all()
+        scanned += len(batch)
+        for row in batch:
+            last_scanned = row
+            if all(check(row) for check in checks):
+                found.append(row)
+                if len(found) > limit:
+                    break
+        if len(found) > limit or len(batch) < chunk:
+            break
+        after = spec.key_of(batch[-1])
+        if scanned >= SCAN_BUDGET:
+            # Stop reading; the cursor continues right after the last row looked at.
+            return Page(found, encode_cursor(f.kind, f.sort, spec.key_of(last_scanned)))
+    if len(found) > limit:
+        items = found[:limit]
+        return Page(items, encode_cursor(f.kind, f.sort, spec.key_of(items[-1])))
+    return Page(found, None)
+
+
+def tab_counts(session: Session) -> dict[str, int]:
+    """Unfiltered totals for the tabs: observations waiting for triage, open issues."""
+    loose = session.scalar(
+        select(func.count()).select_from(Observation).where(Observation.issue_id.is_(None))
+    )
+    open_issues = session.scalar(
+        select(func.count()).select_from(Issue).where(Issue.status.in_(sorted(OPEN_STATUSES)))
+    )
+    return {"observations": loose or 0, "issues": open_issues or 0}
+
+
+def map_features(
+    items: Iterable,
+    kind: str,
+    issue_url: Callable[[int], str],
+    now: datetime | None = None,
+) -> list[dict]:
+    """GeoJSON features; only codes and plain text (the page translates, the script escapes).
+
+    Nothing about who reported: no participant, no e-mail, whoever looks at the map.
+    """
+    now = now or utcnow()
+    features = []
+    for item in items:
+        if item.lat is None or item.lon is None:
+            continue
+        if kind == "observations":
+            props = {
+                "kind": "observation",
+                "id": item.id,
+                "category": item.category,
+                "text": (item.text or "")[:200],
+                "severity": item.severity,
+                "created_at": item.created_at.isoformat(),
+            }
+        else:
+            props = {
+                "kind": "issue",
+                "id": item.id,
+                "category": item.category,
+                "title": item.title,
+                "status": item.status,
+                "priority": item.priority,
+                "overdue": is_overdue(item, now),
+                "url": issue_url(item.id),
+            }
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [item.lon, item.lat]},
+                "properties": props,
+            }
+        )
+    return features
