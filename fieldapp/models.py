@@ -3,14 +3,27 @@
 from fieldapp.areas.models import Area
 from fieldapp.auth.models import User
 from fieldapp.capture.models import Observation, Photo
+from fieldapp.groups.models import GroupMember, LocalGroup
+from fieldapp.meetings.models import Decision, Meeting, MeetingParticipant, Vote
 from fieldapp.notify.models import OutboxMessage
 from fieldapp.open311.models import ApiClient
 from fieldapp.orgs.models import Administration
+from fieldapp.plans.models import ActionItem
 from fieldapp.routing.models import RoutingRule
+from fieldapp.stats.models import CriterionValue, SuccessCriterion
 from fieldapp.triage.models import Issue, IssueEvent
 from fieldapp.walks.models import Participant, Walk
 
 __all__ = [
+    "ActionItem",
+    "CriterionValue",
+    "Decision",
+    "GroupMember",
+    "LocalGroup",
+    "Meeting",
+    "MeetingParticipant",
+    "SuccessCriterion",
+    "Vote",
     "Administration",
     "ApiClient",
     "Area",

@@ -53,6 +53,14 @@ class Observation(TimestampMixin, Base):
     issue_id: Mapped[int | None] = mapped_column(
         ForeignKey("issue.id", ondelete="SET NULL"), index=True
     )
+    # Set from the walk's area, or by point-in-polygon when the walk has none.
+    area_id: Mapped[int | None] = mapped_column(
+        ForeignKey("area.id", ondelete="SET NULL"), index=True
+    )
+    # Observations added from a phone during a dialogue meeting.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+    )
 
     walk: Mapped[Walk | None] = relationship()
     participant: Mapped[Participant | None] = relationship()

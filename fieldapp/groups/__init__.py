@@ -1,0 +1,1 @@
+"""Local groups (lokalgrupper / følgegrupper) and their members."""

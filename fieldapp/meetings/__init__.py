@@ -1,0 +1,1 @@
+"""Dialogue meetings: presenter view, votes on findings, decisions and minutes."""

@@ -1,0 +1,1 @@
+"""The area's action plan (handleplan): action items with owners and deadlines."""

@@ -1,0 +1,1 @@
+"""Success criteria, dashboards and analyses."""
