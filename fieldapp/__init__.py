@@ -54,20 +54,30 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from fieldapp.auth.views import bp as auth_bp
+    from fieldapp.capture.api_views import bp as capture_api_bp
+    from fieldapp.capture.pwa_views import bp as pwa_bp
     from fieldapp.capture.views import bp as capture_bp
+    from fieldapp.exports.views import bp as exports_bp
     from fieldapp.followup.views import bp as followup_bp
+    from fieldapp.groups.views import bp as groups_bp
     from fieldapp.main.views import bp as main_bp
     from fieldapp.media.views import bp as media_bp
+    from fieldapp.meetings.phone_views import bp as meeting_join_bp
+    from fieldapp.meetings.views import bp as meetings_bp
     from fieldapp.notify.views import bp as notify_bp
     from fieldapp.open311.views import bp as open311_bp
     from fieldapp.orgs.views import bp as orgs_bp
+    from fieldapp.plans.views import bp as plans_bp
+    from fieldapp.stats.views import bp as stats_bp
     from fieldapp.triage.views import bp as triage_bp
     from fieldapp.walks.join_views import bp as join_bp
     from fieldapp.walks.views import bp as walks_bp
 
     for bp in (
         main_bp, auth_bp, walks_bp, join_bp, capture_bp, media_bp,
-        triage_bp, orgs_bp, followup_bp, open311_bp, notify_bp,
+        triage_bp, orgs_bp, followup_bp, open311_bp, notify_bp, capture_api_bp, pwa_bp,
+        groups_bp, meetings_bp, meeting_join_bp,
+        plans_bp, stats_bp, exports_bp,
     ):
         app.register_blueprint(bp)
 

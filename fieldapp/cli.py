@@ -112,3 +112,25 @@ def register(app: Flask) -> None:
         created = seed_defaults(db.session, with_demo_staff=False)
         db.session.commit()
         click.echo(f"Default administrations and routing rules: {created} created.")
+
+    @app.cli.command("assign-areas")
+    @click.option(
+        "--all",
+        "everything",
+        is_flag=True,
+        help="Recompute rows that have an area too (a walk's chosen area is replaced by the "
+        "one around its meeting point, when there is one).",
+    )
+    def assign_areas_command(everything: bool) -> None:
+        """Put walks, observations and issues without an area into the area they lie in."""
+        from fieldapp.areas.assign import reassign_all
+
+        def progress(kind: str, checked: int, changed: int) -> None:
+            click.echo(f"  {kind}: {checked} checked, {changed} changed")
+
+        counts = reassign_all(db.session, everything=everything, progress=progress)
+        db.session.commit()
+        click.echo(
+            f"assign-areas: {counts['walks']} walks, {counts['observations']} observations and "
+            f"{counts['issues']} issues changed area."
+        )

@@ -89,7 +89,12 @@ def app(_migrated_app):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A browser for the test; like every client here it forgets what `g` cached between requests.
+
+    Tests keep one app context open, which Flask reuses for each request, so without that the
+    first request's language, user and CSRF token would leak into the next ones.
+    """
+    return SecondBrowser(app, app.response_class, use_cookies=True)
 
 
 @pytest.fixture
@@ -222,12 +227,12 @@ def new_browser(app):
     return factory
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _close_pooled_connections():
-    """Close every engine's pooled connections when the run ends.
+@pytest.fixture(scope="session")
+def _engines_seen():
+    """Every engine that opened a connection during the run; all are disposed at its end.
 
     psycopg warns about a connection left to the garbage collector, and with warnings as errors
-    that warning fails a PostgreSQL run after its last test.
+    that warning fails whichever PostgreSQL test happens to be running when it is collected.
     """
     import weakref
 
@@ -240,9 +245,18 @@ def _close_pooled_connections():
         engines.add(conn.engine)
 
     event.listen(Engine, "engine_connect", remember)
-    yield
+    yield engines
     event.remove(Engine, "engine_connect", remember)
     for engine in list(engines):
+        engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _close_pooled_connections(_engines_seen):
+    """Dispose the engines first used in this test, such as that of an app the test built itself."""
+    before = set(_engines_seen)
+    yield
+    for engine in set(_engines_seen) - before:
         engine.dispose()
 
 

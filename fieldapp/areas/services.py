@@ -194,19 +194,8 @@ def area_shape(area: Area) -> BaseGeometry:
 def create_area(session: Session, name: str, geojson_text: str) -> Area:
     """:raise AreaError: invalid GeoJSON, no name, or the name is taken."""
     parsed = parse_area_geojson(geojson_text)
-    name = (name or "").strip() or parsed.name_hint
-    if not name:
-        raise AreaError(N_("Give the area a name."), "name")
-    if len(name) > MAX_NAME_LENGTH:
-        raise AreaError(
-            N_("The name is too long (at most %(limit)d characters)."),
-            "name",
-            limit=MAX_NAME_LENGTH,
-        )
-    if session.scalar(select(Area.id).where(func.lower(Area.name) == name.lower())) is not None:
-        raise AreaError(N_("An area called “%(name)s” already exists."), "name", name=name)
     area = Area(
-        name=name,
+        name=_checked_name(session, name, parsed, None),
         geometry=parsed.geometry,
         south=parsed.south,
         west=parsed.west,
@@ -218,18 +207,50 @@ def create_area(session: Session, name: str, geojson_text: str) -> Area:
     return area
 
 
-def delete_area(session: Session, area: Area) -> None:
-    """Remove an area, its routing rules, and the links from issues and walks to it.
+def _checked_name(
+    session: Session, name: str | None, parsed: ParsedArea, area_id: int | None
+) -> str:
+    """The name typed (else the feature's), if given, short enough and not another area's.
 
-    Done explicitly rather than by ON DELETE: SQLite does not enforce foreign keys here.
+    :raise AreaError: on the "name" field.
     """
-    from fieldapp.routing.models import RoutingRule
-    from fieldapp.triage.models import Issue
-    from fieldapp.walks.models import Walk
+    name = (name or "").strip() or parsed.name_hint
+    if not name:
+        raise AreaError(N_("Give the area a name."), "name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise AreaError(
+            N_("The name is too long (at most %(limit)d characters)."),
+            "name",
+            limit=MAX_NAME_LENGTH,
+        )
+    taken = select(Area.id).where(func.lower(Area.name) == name.lower())
+    if area_id is not None:
+        taken = taken.where(Area.id != area_id)
+    if session.scalar(taken) is not None:
+        raise AreaError(N_("An area called “%(name)s” already exists."), "name", name=name)
+    return name
 
-    session.execute(RoutingRule.__table__.delete().where(RoutingRule.area_id == area.id))
-    for model in (Issue, Walk):
-        session.execute(update(model).where(model.area_id == area.id).values(area_id=None))
+
+def delete_area(session: Session, area: Area) -> None:
+    """Remove an area with what ON DELETE CASCADE says goes with it (routing rules, success
+    criteria), and unlink the rest (walks, observations, issues, groups, meetings ...).
+
+    Done here rather than left to ON DELETE: SQLite does not enforce foreign keys. Every
+    foreign key to the area is found from the mapped tables, so a new one is not forgotten.
+    """
+    for mapper in Area.registry.mappers:
+        model = mapper.class_
+        table = mapper.local_table
+        for fk in table.foreign_keys:
+            if fk.column.table is not Area.__table__ or model is Area:
+                continue
+            column = getattr(model, mapper.get_property_by_column(fk.parent).key)
+            if fk.ondelete == "CASCADE":
+                # Through the ORM, so the rows' own cascades (e.g. criterion values) run too.
+                for row in session.scalars(select(model).where(column == area.id)):
+                    session.delete(row)
+            else:
+                session.execute(update(model).where(column == area.id).values({column.key: None}))
     session.delete(area)
     session.flush()
 
@@ -253,3 +274,40 @@ def area_containing(session: Session, lat: float, lon: float) -> Area | None:
     """The smallest area that covers the point, so a square inside a district wins."""
     hits = areas_containing(session, lat, lon)
     return hits[0] if hits else None
+
+
+def update_area(session: Session, area: Area, name: str | None, geojson_text: str) -> bool:
+    """Rename and/or redraw an area; returns whether the outline changed.
+
+    :raise AreaError: invalid GeoJSON, no name, or another area has the name.
+    """
+    parsed = parse_area_geojson(geojson_text)
+    area.name = _checked_name(session, name, parsed, area.id)
+    redrawn = parsed.geometry != area.geometry
+    if redrawn:
+        area.geometry = parsed.geometry
+        area.south, area.west = parsed.south, parsed.west
+        area.north, area.east = parsed.north, parsed.east
+    session.flush()
+    return redrawn
+
+
+def area_box(area: Area) -> tuple[float, float, float, float]:
+    """(south, west, north, east): what the bulk re-assignment limits itself to."""
+    return (area.south, area.west, area.north, area.east)
+
+
+def areas_geojson(areas: list[Area]) -> dict:
+    """A FeatureCollection of the areas' outlines with id and name, for the overview map."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": area.id,
+                "properties": {"id": area.id, "name": area.name},
+                "geometry": json.loads(area.geometry),
+            }
+            for area in areas
+        ],
+    }

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from fieldapp.areas.assign import assign_observation
 from fieldapp.capture.models import Observation, Photo
 from fieldapp.media.photos import ProcessedPhoto
 from fieldapp.media.storage import LocalStorage, photo_names
@@ -100,6 +101,7 @@ def create_observation(
         walk=walk, participant=participant, client_key=data.get("client_key") or None
     )
     _apply(observation, data)
+    assign_observation(session, observation)
     store_photos(storage, photos)
     _attach(observation, photos)
     session.add(observation)
@@ -118,6 +120,7 @@ def update_observation(
     if not observation.walk.accepts_observations:
         raise WalkClosed()
     _apply(observation, data)
+    assign_observation(session, observation)  # the pin may have moved
     store_photos(storage, new_photos)
     _attach(observation, new_photos)
     session.flush()

@@ -151,7 +151,8 @@ class UserEditForm(_AccountFields):
 
 class AreaForm(FlaskForm):
     name = StringField(_l("Name"), filters=[_strip], validators=[Optional(), Length(max=200)])
-    geojson = TextAreaField(_l("GeoJSON"), render_kw={"rows": 8, "spellcheck": "false"})
+    # Drawing on the map fills this field, so pasting and drawing share one validation.
+    geojson = TextAreaField(_l("Outline as GeoJSON"), render_kw={"rows": 6, "spellcheck": "false"})
     upload = FileField(_l("…or a GeoJSON file"))
 
 

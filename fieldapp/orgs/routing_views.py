@@ -1,18 +1,24 @@
-"""Admin pages for areas (as pasted or uploaded GeoJSON) and the routing rules table."""
+"""Admin pages for areas (drawn on a map, pasted or uploaded as GeoJSON) and the routing rules
+table. Drawing only fills the GeoJSON field: parse_area_geojson stays the one judge of an outline.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from fieldapp.areas.assign import area_contents, reassign_in_box
 from fieldapp.areas.models import Area
 from fieldapp.areas.services import (
     MAX_GEOJSON_CHARS,
     AreaError,
+    area_box,
+    areas_geojson,
     create_area,
     delete_area,
     list_areas,
+    update_area,
 )
 from fieldapp.auth.permissions import admin_required
 from fieldapp.errors import abort_with
@@ -29,20 +35,35 @@ bp = Blueprint("routing", __name__)
 # --- areas -------------------------------------------------------------------------------------
 
 
-def _areas_page(form: AreaForm, status: int = 200):
-    return render_template(
-        "orgs/areas.html",
-        form=form,
-        areas=list_areas(db.session),
-        rule_counts=rule_counts_by_area(db.session),
-        confirm_form=ConfirmForm(),
-    ), status
-
-
 @bp.get("/areas")
 @admin_required
 def areas():
-    return _areas_page(AreaForm())
+    return render_template(
+        "orgs/areas.html",
+        areas=list_areas(db.session),
+        rule_counts=rule_counts_by_area(db.session),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.get("/areas.geojson")
+@admin_required
+def areas_geojson_view():
+    """Every outline for the overview map and as context while drawing."""
+    data = areas_geojson(list_areas(db.session))
+    for feature in data["features"]:
+        feature["properties"]["url"] = url_for("orgs.routing.edit_area", area_id=feature["id"])
+    return data
+
+
+def _area_form_page(form: AreaForm, area: Area | None, status: int = 200):
+    return render_template("orgs/area_form.html", form=form, area=area), status
+
+
+@bp.get("/areas/new")
+@admin_required
+def new_area():
+    return _area_form_page(AreaForm(), None)
 
 
 def _geojson_text(form: AreaForm) -> str:
@@ -57,6 +78,18 @@ def _geojson_text(form: AreaForm) -> str:
     return form.geojson.data or ""
 
 
+def _flash_contents(area: Area) -> None:
+    """Say what the (re)drawn outline now holds, so an admin sees a misdrawn one at once."""
+    counts = area_contents(db.session, area.id)
+    flash(
+        _(
+            "In the area now: %(observations)d observations, %(issues)d issues, %(walks)d walks.",
+            **counts,
+        ),
+        "info",
+    )
+
+
 @bp.post("/areas")
 @admin_required
 def create_area_view():
@@ -68,10 +101,42 @@ def create_area_view():
             db.session.rollback()
             show_service_error(form, exc, "geojson")
         else:
+            # Findings made before the area existed fall into it now.
+            reassign_in_box(db.session, area_box(area), area.id)
             db.session.commit()
             flash(_("The area %(name)s is added.", name=area.name), "success")
+            _flash_contents(area)
             return redirect(url_for("orgs.routing.areas"))
-    return _areas_page(form, 400)
+    return _area_form_page(form, None, 400)
+
+
+@bp.route("/areas/<int:area_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_area(area_id: int):
+    """Rename, redraw, or replace the outline with pasted or uploaded GeoJSON.
+
+    :raise 404: no such area.
+    """
+    area = db.get_or_404(Area, area_id)
+    form = AreaForm(obj=area)
+    if request.method == "GET":
+        form.geojson.data = area.geometry
+    if form.validate_on_submit():
+        try:
+            redrawn = update_area(db.session, area, form.name.data, _geojson_text(form))
+        except AreaError as exc:
+            db.session.rollback()
+            show_service_error(form, exc, "geojson")
+        else:
+            if redrawn:
+                # Rows that pointed to the area are looked at again wherever they are.
+                reassign_in_box(db.session, area_box(area), area.id)
+            db.session.commit()
+            flash(_("The area %(name)s is saved.", name=area.name), "success")
+            if redrawn:
+                _flash_contents(area)
+            return redirect(url_for("orgs.routing.areas"))
+    return _area_form_page(form, area, 400 if form.is_submitted() else 200)
 
 
 @bp.post("/areas/<int:area_id>/delete")
@@ -81,8 +146,9 @@ def delete_area_view(area_id: int):
     if not ConfirmForm().validate_on_submit():
         flash(_("The form expired. Please try again."), "error")
         return redirect(url_for("orgs.routing.areas"))
-    name = area.name
+    name, box = area.name, area_box(area)
     delete_area(db.session, area)
+    reassign_in_box(db.session, box)  # what was in it may lie in a larger area too
     db.session.commit()
     flash(_("The area %(name)s and its routing rules are deleted.", name=name), "success")
     return redirect(url_for("orgs.routing.areas"))

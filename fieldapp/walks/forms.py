@@ -4,8 +4,21 @@ from wtforms.fields.choices import SelectChoice
 from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from fieldapp.areas.services import list_areas
+from fieldapp.extensions import db
 from fieldapp.forms_common import OptionalFloat, check_position
 from fieldapp.taxonomy import PARTICIPANT_ROLES, WALK_STATUSES
+
+
+def _optional_id(value) -> int | None:
+    """A select's value as an id; "" (or nothing sent) means none chosen."""
+    return None if value in (None, "") else int(value)
+
+
+def _area_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("— find it from the meeting point —"))] + [
+        SelectChoice(str(area.id), area.name) for area in list_areas(db.session)
+    ]
 
 
 class WalkForm(FlaskForm):
@@ -24,6 +37,14 @@ class WalkForm(FlaskForm):
     meeting_point = StringField(_l("Meeting point"), validators=[Optional(), Length(max=200)])
     meeting_lat = OptionalFloat(_l("Latitude"))
     meeting_lon = OptionalFloat(_l("Longitude"))
+    area_id = SelectField(
+        _l("Area"),
+        coerce=_optional_id,
+        choices=_area_choices,
+        validate_choice=True,
+        invalid_choice_message=_l("Choose an area from the list."),
+        invalid_value_message=_l("Choose an area from the list."),
+    )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     organiser = StringField(_l("Organiser"), validators=[Optional(), Length(max=200)])
     status = SelectField(

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fieldapp.areas.assign import assign_walk
 from fieldapp.capture.models import Observation
 from fieldapp.taxonomy import PARTICIPANT_ROLE_LABELS
 from fieldapp.walks.models import Participant, Walk
@@ -27,13 +28,19 @@ def utc_to_local(value: datetime, tz: str) -> datetime:
     return value.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
 
 
-def apply_walk_fields(walk: Walk, data: dict, tz: str) -> Walk:
+def apply_walk_fields(walk: Walk, data: dict, tz: str, session: Session | None = None) -> Walk:
+    """Copy a walk form's data; with a session, the area left empty is found from the meeting
+    point (and a saved walk's observations and issues follow a changed area)."""
     for name in WALK_FIELDS:
         if name in data:
             setattr(walk, name, data[name])
     walk.starts_at = local_to_utc(data["starts_at"], tz)
     for name in ("title", "place_name", "meeting_point", "organiser", "description"):
         setattr(walk, name, (getattr(walk, name) or "").strip())
+    if session is not None:
+        assign_walk(session, walk, data.get("area_id"))
+    elif "area_id" in data:
+        walk.area_id = data["area_id"]
     return walk
 
 

@@ -51,7 +51,8 @@ def create():
     form = WalkForm()
     if form.validate_on_submit():
         walk = Walk(created_by_id=current_user.id)
-        apply_walk_fields(walk, form.data, current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+        apply_walk_fields(walk, form.data, tz, db.session)
         db.session.add(walk)
         db.session.commit()
         flash(_("The walk is created. Print the poster or show the QR code."), "success")
@@ -68,7 +69,7 @@ def edit(walk_id: int):
     if request.method == "GET":
         form.starts_at.data = utc_to_local(walk.starts_at, tz)
     if form.validate_on_submit():
-        apply_walk_fields(walk, form.data, tz)
+        apply_walk_fields(walk, form.data, tz, db.session)
         db.session.commit()
         flash(_("The walk is saved."), "success")
         return redirect(url_for("walks.detail", walk_id=walk.id))

@@ -50,11 +50,12 @@ def test_empty_form_is_400_with_messages(client) -> None:
     assert b"Enter your password." in resp.data
 
 
-def test_success_redirects_to_the_walks_and_logs_in(client, auth) -> None:
+def test_success_redirects_to_the_coordinators_home_and_logs_in(client, auth) -> None:
     resp = auth.login("coordinator")
     assert resp.status_code == 302
-    assert urlsplit(resp.location).path == "/walks/"
-    assert client.get("/walks/").status_code == 200
+    home = client.get(resp.location, follow_redirects=True)
+    assert home.status_code == 200
+    assert home.request.path == "/walks/"
 
 
 def test_email_is_case_insensitive(client, login_data) -> None:
@@ -152,8 +153,9 @@ def test_admin_may_coordinate(client, auth) -> None:
     assert client.get("/walks/").status_code == 200
 
 
-def test_logged_in_user_visiting_login_goes_to_walks(client, auth) -> None:
+def test_logged_in_user_visiting_login_goes_home(client, auth) -> None:
     auth.login("coordinator")
-    resp = client.get("/login")
-    assert resp.status_code == 302
-    assert urlsplit(resp.location).path == "/walks/"
+    resp = client.get("/login", follow_redirects=True)
+    assert resp.status_code == 200
+    assert resp.request.path == "/walks/"
+    assert 'name="password"' not in resp.get_data(as_text=True)

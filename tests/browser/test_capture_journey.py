@@ -54,7 +54,9 @@ def test_coordinator_creates_walk_and_participant_reports_from_qr_code(
     coordinator.get_by_role("button", name="Save walk").click()
 
     coordinator.get_by_role("heading", name="Aftenvandring i Karolinelunden").wait_for()
-    assert coordinator.locator("img.qr").evaluate("img => img.naturalWidth > 0")
+    coordinator.wait_for_function(
+        "document.querySelector('img.qr').complete && document.querySelector('img.qr').naturalWidth > 0"
+    )
     join_url = coordinator.get_by_label("Join link").input_value()
     assert re.search(r"/j/[A-Za-z0-9_-]{16,}$", join_url)
     screenshot(coordinator, "walk-created")
@@ -80,8 +82,10 @@ def test_coordinator_creates_walk_and_participant_reports_from_qr_code(
     # The participant sees their own observation with the photo.
     phone.locator(".obs-card").first.wait_for()
     assert "Stien er helt mørk" in phone.locator(".obs-card").first.inner_text()
-    thumb = phone.locator(".obs-card .thumbs img").first
-    assert thumb.evaluate("img => img.complete && img.naturalWidth > 0")
+    phone.wait_for_function(
+        "(() => { const i = document.querySelector('.obs-card .thumbs img');"
+        " return i && i.complete && i.naturalWidth > 0; })()"
+    )
     screenshot(phone, "my-observations")
 
     # Back on the coordinator's walk page: the observation is on the map and in the list.
@@ -93,5 +97,8 @@ def test_coordinator_creates_walk_and_participant_reports_from_qr_code(
     card = coordinator.locator(".obs-card").first
     assert "Stien er helt mørk" in card.inner_text()
     assert "Resident" in card.inner_text()
-    assert card.locator(".thumbs img").evaluate("img => img.naturalWidth > 0")
+    coordinator.wait_for_function(
+        "(() => { const i = document.querySelector('.obs-card .thumbs img');"
+        " return i && i.complete && i.naturalWidth > 0; })()"
+    )
     screenshot(coordinator, "walk-with-observation")

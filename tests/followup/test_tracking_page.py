@@ -194,6 +194,10 @@ def test_the_tracking_page_is_rate_limited(db_url, tmp_path, shared_issue) -> No
         lookups = browser.get("/t", query_string={"code": mine.tracking_code}).status_code
     finally:
         limiter.enabled = False
+        from fieldapp.extensions import db
+
+        with limited.app_context():
+            db.engine.dispose()  # psycopg warns about connections left to the garbage collector
     assert codes[:30] == [200] * 30
     assert codes[30] == 429
     assert lookups == 429  # the same budget for typing codes into the form

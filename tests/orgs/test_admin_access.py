@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import english
 
+from fieldapp.areas.services import create_area
 from fieldapp.extensions import db
 from fieldapp.orgs.models import Administration
 
@@ -17,6 +20,9 @@ PAGES = [
     "/admin/users/new",
     "/admin/users/{user_id}/edit",
     "/admin/areas",
+    "/admin/areas.geojson",
+    "/admin/areas/new",
+    "/admin/areas/{area_id}/edit",
     "/admin/routing",
 ]
 ACTIONS = [
@@ -26,6 +32,7 @@ ACTIONS = [
     "/admin/users/new",
     "/admin/users/{user_id}/edit",
     "/admin/areas",
+    "/admin/areas/{area_id}/edit",
     "/admin/areas/1/delete",
     "/admin/routing",
 ]
@@ -39,7 +46,12 @@ def ids(app):
     db.session.add(administration)
     db.session.commit()
     user = make_user("coordinator", "someone@example.dk")
-    return {"admin_id": administration.id, "user_id": user.id}
+    square = [[9.90, 57.06], [9.91, 57.06], [9.91, 57.07], [9.90, 57.07], [9.90, 57.06]]
+    area = create_area(
+        db.session, "Løvvangen", json.dumps({"type": "Polygon", "coordinates": [square]})
+    )
+    db.session.commit()
+    return {"admin_id": administration.id, "user_id": user.id, "area_id": area.id}
 
 
 def test_every_admin_url_is_in_these_lists(app) -> None:

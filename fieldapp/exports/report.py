@@ -1,0 +1,124 @@
+"""The yearly area report: the annual status a coordinator takes to the steering group.
+
+Gathers the year's figures for one area from the other packages' plain functions: walks and
+meetings held, observations by category, issues by status and resolution times, the success
+criteria with their status for the year, the action plan, and the hot spots. No Flask here;
+views render the result as HTML and, from the same template, as PDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from fieldapp.areas.models import Area
+from fieldapp.capture.models import Observation
+from fieldapp.meetings.models import Meeting
+from fieldapp.plans.models import ActionItem
+from fieldapp.plans.services import PlanFilter, is_overdue, status_counts
+from fieldapp.stats import analyses
+from fieldapp.stats.criteria import (
+    ShareResult,
+    YearResult,
+    resolution_share,
+    safety_average,
+    year_bounds,
+    year_result,
+)
+from fieldapp.stats.models import SuccessCriterion
+from fieldapp.triage.models import Issue
+from fieldapp.walks.models import Walk
+
+RESOLUTION_DAYS = 90
+
+
+@dataclass
+class AreaReport:
+    area: Area
+    year: int
+    walks: list[Walk]
+    meetings: list[Meeting]
+    observations_total: int
+    observations_by_category: list[tuple[str, int]]
+    safety_average: float | None
+    issues_by_status: list[tuple[str, int]]
+    issues_total: int
+    resolved_within: ShareResult
+    resolution: list[analyses.ResolutionRow]
+    criteria: list[tuple[SuccessCriterion, YearResult]]
+    plan_counts: dict[str, int]
+    plan_overdue: list[ActionItem]
+    plan_done: list[ActionItem]
+    hot_spots: list[analyses.HotSpot]
+    generated_at: datetime
+
+
+def _held(session: Session, model, area_id: int, start: datetime, end: datetime) -> list:
+    return list(
+        session.scalars(
+            select(model)
+            .where(
+                model.area_id == area_id,
+                model.starts_at >= start,
+                model.starts_at < end,
+                model.status != "planned",
+            )
+            .order_by(model.starts_at)
+        )
+    )
+
+
+def area_report(
+    session: Session, area: Area, year: int, today: date, tz: str, now: datetime
+) -> AreaReport:
+    start, end = year_bounds(year, tz)
+    scope = analyses.Scope(area.id, date(year, 1, 1), date(year, 12, 31))
+
+    by_category = session.execute(
+        analyses.observations_query(scope, tz, Observation.category, func.count()).group_by(
+            Observation.category
+        )
+    ).all()
+    by_status = session.execute(
+        select(Issue.status, func.count())
+        .where(Issue.area_id == area.id, Issue.created_at >= start, Issue.created_at < end)
+        .group_by(Issue.status)
+    ).all()
+
+    criteria = session.scalars(
+        select(SuccessCriterion)
+        .where(SuccessCriterion.area_id == area.id)
+        .order_by(SuccessCriterion.title)
+    ).all()
+
+    items = session.scalars(
+        select(ActionItem)
+        .options(joinedload(ActionItem.administration))
+        .where(ActionItem.area_id == area.id)
+        .order_by(ActionItem.deadline.is_(None), ActionItem.deadline, ActionItem.id)
+    ).all()
+    return AreaReport(
+        area=area,
+        year=year,
+        walks=_held(session, Walk, area.id, start, end),
+        meetings=_held(session, Meeting, area.id, start, end),
+        observations_total=sum(n for _c, n in by_category),
+        observations_by_category=sorted(by_category, key=lambda r: (-r[1], r[0])),
+        safety_average=safety_average(session, area.id, year, tz),
+        issues_by_status=sorted(by_status, key=lambda r: (-r[1], r[0])),
+        issues_total=sum(n for _s, n in by_status),
+        resolved_within=resolution_share(session, area.id, year, RESOLUTION_DAYS, tz),
+        resolution=analyses.median_resolution(session, scope, tz),
+        criteria=[(c, year_result(session, c, year, today, tz)) for c in criteria],
+        plan_counts=status_counts(session, PlanFilter(area_id=area.id), today),
+        plan_overdue=[i for i in items if is_overdue(i, today)],
+        plan_done=[
+            i for i in items
+            if i.status == "done" and i.completed_at and start <= i.completed_at < end
+        ],
+        hot_spots=analyses.hot_spots(session, scope, tz, limit=10),
+        generated_at=now,
+    )

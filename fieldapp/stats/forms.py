@@ -1,0 +1,164 @@
+"""Forms for success criteria and their hand-entered yearly values."""
+
+from __future__ import annotations
+
+import math
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from fieldapp.forms_common import OptionalFloat
+from fieldapp.stats.criteria import COUNT_KINDS, DIRECTIONS, KINDS
+
+INVALID_CHOICE = _l("Choose an option from the list.")
+YEAR_RANGE = NumberRange(1990, 2100, _l("Enter a year between 1990 and 2100."))
+
+
+def optional_int(value) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class WholeNumberField(IntegerField):
+    """A whole number; says what to type rather than WTForms' "Not a valid integer value"."""
+
+    message = _l("Enter a whole number, e.g. 90.")
+
+    def process_formdata(self, valuelist):
+        if valuelist and not valuelist[0].strip():
+            self.data = None  # empty is "not given"; validators decide whether that is fine
+            return
+        try:
+            super().process_formdata([v.strip() for v in valuelist])
+        except ValueError as exc:
+            raise ValueError(str(self.message)) from exc
+
+
+class YearField(WholeNumberField):
+    message = _l("Enter the year as four digits, e.g. 2026.")
+
+
+class NumberField(OptionalFloat):
+    """A decimal number (comma or point); "nan" and "inf" parse as floats but are no numbers."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+            if self.data is not None and not math.isfinite(self.data):
+                raise ValueError(self.data)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(str(_l("Enter a number, e.g. 3 or 66,3."))) from exc
+
+
+class CriterionForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Give the criterion a title.")), Length(max=200)],
+    )
+    area_id = SelectField(
+        _l("Area"),
+        coerce=optional_int,
+        validate_choice=True,
+        invalid_choice_message=INVALID_CHOICE,
+        invalid_value_message=INVALID_CHOICE,
+    )
+    kind = SelectField(
+        _l("What is measured"),
+        choices=[SelectChoice(code, _l(label)) for code, label in KINDS],
+        invalid_choice_message=INVALID_CHOICE,
+    )
+    direction = SelectField(
+        _l("The target is met when the value is"),
+        choices=[SelectChoice(code, _l(label)) for code, label in DIRECTIONS],
+        default="at_least",
+        invalid_choice_message=INVALID_CHOICE,
+    )
+    target = NumberField(_l("Target"))
+    days = WholeNumberField(_l("Within how many days"))
+    baseline = NumberField(_l("Baseline"))
+    baseline_year = YearField(_l("Baseline year"), validators=[Optional(), YEAR_RANGE])
+    first_year = YearField(_l("First year"), validators=[Optional(), YEAR_RANGE])
+    last_year = YearField(_l("Last year"), validators=[Optional(), YEAR_RANGE])
+    data_source = TextAreaField(
+        _l("Data source"), filters=[_strip], validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 2},
+    )
+    measured_by = StringField(
+        _l("Measured by"), filters=[_strip], validators=[Optional(), Length(max=200)]
+    )
+
+    def validate_target(self, field):
+        if field.data is None:
+            if not field.process_errors:  # a typing error is already reported
+                raise ValidationError(_l("Enter the target as a number."))
+            return
+        if field.data < 0:
+            raise ValidationError(_l("The target cannot be negative."))
+        if self.kind.data == "share_resolved_within_days" and field.data > 100:
+            raise ValidationError(_l("A share is at most 100 %."))
+        if self.kind.data == "safety_average" and not 1 <= field.data <= 5:
+            raise ValidationError(_l("The safety feeling is on a scale from 1 to 5."))
+        if self.kind.data in COUNT_KINDS and field.data > 1_000_000:
+            raise ValidationError(_l("That target is too large."))
+
+    def validate_days(self, field):
+        if field.data is None:
+            if self.kind.data == "share_resolved_within_days" and not field.process_errors:
+                raise ValidationError(_l("Enter the number of days, e.g. 90."))
+        elif not 1 <= field.data <= 3650:
+            raise ValidationError(_l("Enter between 1 and 3650 days."))
+
+    def validate_baseline(self, field):
+        if field.data is not None and abs(field.data) > 1_000_000:
+            raise ValidationError(_l("That number is too large."))
+
+    def validate_baseline_year(self, field):
+        if field.data is not None and self.baseline.data is None:
+            raise ValidationError(_l("Enter the baseline value for that year, or clear the year."))
+
+    def validate_last_year(self, field):
+        first = self.first_year.data
+        if field.data is not None and first is not None:
+            if field.data < first:
+                raise ValidationError(_l("The last year is before the first year."))
+            if field.data - first >= 12:
+                raise ValidationError(_l("Choose a period of at most 12 years."))
+
+
+class ValueForm(FlaskForm):
+    year = YearField(
+        _l("Year"), validators=[InputRequired(_l("Enter the year.")), YEAR_RANGE]
+    )
+    value = NumberField(_l("Value"))
+    source = StringField(
+        _l("Source"), filters=[_strip], validators=[Optional(), Length(max=300)]
+    )
+
+    def validate_value(self, field):
+        if field.data is None:
+            if not field.process_errors:
+                raise ValidationError(_l("Enter the value as a number, e.g. 62,4."))
+            return
+        if abs(field.data) > 1_000_000:
+            raise ValidationError(_l("That number is too large."))
+
+
+class ConfirmForm(FlaskForm):
+    """Empty: CSRF for one-button actions (delete)."""

@@ -1,0 +1,250 @@
+"""Success criteria: the dashboards (actual vs target per year) and the criteria themselves.
+
+The analyses pages are a nested blueprint (analysis_views.py) under /stats/analyses.
+Coordinators only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
+
+from fieldapp.areas.models import Area
+from fieldapp.areas.services import list_areas
+from fieldapp.auth.permissions import coordinator_required
+from fieldapp.extensions import db
+from fieldapp.stats import analysis_views
+from fieldapp.stats.charts import Reference, Series, bar_chart
+from fieldapp.stats.criteria import (
+    KIND_LABELS,
+    STATUS_LABELS,
+    criterion_results,
+)
+from fieldapp.stats.formatting import STATUS_SYMBOLS, local_tz, number, target_text, today
+from fieldapp.stats.forms import ConfirmForm, CriterionForm, ValueForm
+from fieldapp.stats.models import CriterionValue, SuccessCriterion
+
+bp = Blueprint("stats", __name__, url_prefix="/stats")
+bp.register_blueprint(analysis_views.bp)
+
+CRITERION_FIELDS = (
+    "title", "area_id", "kind", "direction", "target", "days", "baseline", "baseline_year",
+    "first_year", "last_year", "data_source", "measured_by",
+)
+
+
+def criterion_card(c: SuccessCriterion, day: date) -> dict:
+    """What the dashboard shows for one criterion: results per year, chart, texts."""
+    results = criterion_results(db.session, c, day, local_tz())
+    percent = c.kind == "share_resolved_within_days"
+    refs = [Reference(c.target, _("Target %(value)s", value=number(c.target, percent)))]
+    if c.baseline is not None:
+        label = (
+            _("Baseline %(value)s (%(year)d)", value=number(c.baseline, percent),
+              year=c.baseline_year)
+            if c.baseline_year else _("Baseline %(value)s", value=number(c.baseline, percent))
+        )
+        refs.append(Reference(c.baseline, label, "baseline"))
+    years = [r.year for r in results]
+    label = _(
+        "Bar chart: %(title)s. The actual value per year from %(first)d to %(last)d; "
+        "the target is %(target)s.",
+        title=c.title, first=years[0], last=years[-1], target=target_text(c),
+    )
+    if c.baseline is not None:
+        label += " " + _("The baseline is %(value)s.", value=number(c.baseline, percent))
+    chart = bar_chart(
+        [str(y) for y in years],
+        [Series(c.title, [r.actual for r in results])],
+        label=label,
+        fmt=lambda v: number(v, percent),
+        references=refs,
+        y_max=100 if percent else (5 if c.kind == "safety_average" else None),
+    )
+    return {
+        "criterion": c,
+        "results": results,
+        "chart": chart,
+        "percent": percent,
+        "target_text": target_text(c),
+        "current": next((r for r in results if r.year == day.year), None),
+    }
+
+
+def template_values() -> dict:
+    return {
+        "KIND_LABELS": KIND_LABELS,
+        "STATUS_LABELS": STATUS_LABELS,
+        "STATUS_SYMBOLS": STATUS_SYMBOLS,
+        "number": number,
+    }
+
+
+def _criteria(area_id: int | None) -> list[SuccessCriterion]:
+    query = select(SuccessCriterion).order_by(SuccessCriterion.title, SuccessCriterion.id)
+    if area_id is None:
+        query = query.where(SuccessCriterion.area_id.is_(None))
+    else:
+        query = query.where(SuccessCriterion.area_id == area_id)
+    return list(db.session.scalars(query))
+
+
+def _dashboard(area: Area | None):
+    day = today()
+    cards = [criterion_card(c, day) for c in _criteria(area.id if area else None)]
+    counts = dict(
+        db.session.execute(
+            select(SuccessCriterion.area_id, func.count()).group_by(SuccessCriterion.area_id)
+        ).all()
+    )
+    return render_template(
+        "stats/dashboard.html",
+        area=area,
+        cards=cards,
+        areas=list_areas(db.session),
+        criteria_counts=counts,
+        year=day.year,
+        **template_values(),
+    )
+
+
+@bp.get("/")
+@coordinator_required
+def dashboard():
+    return _dashboard(None)
+
+
+@bp.get("/area/<int:area_id>")
+@coordinator_required
+def area_dashboard(area_id: int):
+    return _dashboard(db.get_or_404(Area, area_id))
+
+
+@bp.get("/criteria")
+@coordinator_required
+def criteria():
+    rows = db.session.scalars(
+        select(SuccessCriterion).order_by(SuccessCriterion.area_id, SuccessCriterion.title)
+    ).all()
+    names = {a.id: a.name for a in list_areas(db.session)}
+    return render_template(
+        "stats/criteria.html",
+        rows=sorted(rows, key=lambda c: (c.area_id is not None, names.get(c.area_id, ""))),
+        area_names=names,
+        confirm_form=ConfirmForm(),
+        target_text=target_text,
+        **template_values(),
+    )
+
+
+def _back(area_id: int | None) -> str:
+    return url_for("stats.area_dashboard", area_id=area_id) if area_id else url_for(
+        "stats.dashboard"
+    )
+
+
+def _criterion_form(criterion: SuccessCriterion | None):
+    form = CriterionForm(obj=criterion)
+    form.area_id.choices = [SelectChoice("", _("— the whole municipality —"))] + [
+        SelectChoice(str(a.id), a.name) for a in list_areas(db.session)
+    ]
+    if criterion is None and request.method == "GET":
+        raw = request.args.get("area", "")
+        if raw.isdigit() and len(raw) < 12 and db.session.get(Area, int(raw)):
+            form.area_id.data = int(raw)
+    if form.validate_on_submit():
+        if criterion is None:
+            criterion = SuccessCriterion()
+            db.session.add(criterion)
+        for name in CRITERION_FIELDS:
+            setattr(criterion, name, form[name].data)
+        criterion.data_source = criterion.data_source or ""
+        criterion.measured_by = criterion.measured_by or ""
+        if criterion.kind != "share_resolved_within_days":
+            criterion.days = None
+        db.session.commit()
+        flash(_("“%(title)s” is saved.", title=criterion.title), "success")
+        return redirect(_back(criterion.area_id) + f"#criterion-{criterion.id}")
+    return render_template(
+        "stats/criterion_form.html", form=form, criterion=criterion, **template_values()
+    ), 400 if form.errors else 200
+
+
+@bp.route("/criteria/new", methods=["GET", "POST"])
+@coordinator_required
+def new_criterion():
+    return _criterion_form(None)
+
+
+@bp.route("/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
+@coordinator_required
+def edit_criterion(criterion_id: int):
+    return _criterion_form(db.get_or_404(SuccessCriterion, criterion_id))
+
+
+@bp.post("/criteria/<int:criterion_id>/delete")
+@coordinator_required
+def delete_criterion(criterion_id: int):
+    criterion = db.get_or_404(SuccessCriterion, criterion_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("stats.criteria"))
+    title = criterion.title
+    db.session.delete(criterion)
+    db.session.commit()
+    flash(_("“%(title)s” is deleted.", title=title), "success")
+    return redirect(url_for("stats.criteria"))
+
+
+@bp.route("/criteria/<int:criterion_id>/values", methods=["GET", "POST"])
+@coordinator_required
+def criterion_values(criterion_id: int):
+    """Hand-entered yearly values; saving a year that has one replaces it."""
+    criterion = db.get_or_404(SuccessCriterion, criterion_id)
+    form = ValueForm()
+    if request.method == "GET" and not form.year.data:
+        form.year.data = today().year
+    if form.validate_on_submit():
+        existing = db.session.scalar(
+            select(CriterionValue).where(
+                CriterionValue.criterion_id == criterion.id,
+                CriterionValue.year == form.year.data,
+            )
+        )
+        value = existing or CriterionValue(criterion_id=criterion.id, year=form.year.data)
+        value.value = form.value.data
+        value.source = form.source.data or ""
+        db.session.add(value)
+        db.session.commit()
+        if existing:
+            flash(_("The value for %(year)d is replaced.", year=form.year.data), "success")
+        else:
+            flash(_("The value for %(year)d is saved.", year=form.year.data), "success")
+        return redirect(url_for("stats.criterion_values", criterion_id=criterion.id))
+    db.session.refresh(criterion)
+    return render_template(
+        "stats/values.html",
+        criterion=criterion,
+        form=form,
+        confirm_form=ConfirmForm(),
+        target_text=target_text,
+        **template_values(),
+    ), 400 if form.errors else 200
+
+
+@bp.post("/criteria/<int:criterion_id>/values/<int:value_id>/delete")
+@coordinator_required
+def delete_value(criterion_id: int, value_id: int):
+    value = db.get_or_404(CriterionValue, value_id)
+    if value.criterion_id != criterion_id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        year = value.year
+        db.session.delete(value)
+        db.session.commit()
+        flash(_("The value for %(year)d is deleted.", year=year), "success")
+    return redirect(url_for("stats.criterion_values", criterion_id=criterion_id))
+
