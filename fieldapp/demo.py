@@ -141,7 +141,10 @@ def seed_demo(session: Session, now: datetime | None = None) -> dict | None:
     session.flush()
     from fieldapp.demo_triage import seed_demo_triage
 
+    from fieldapp.demo_meetings import seed_demo_meetings
+
     issues = seed_demo_triage(
         session, coordinator.id, {"lovvangen": lovvangen, "midtbyen": midtbyen, "planned": planned}
     )
-    return {"walks": 3, "observations": count, "issues": issues}
+    meetings = seed_demo_meetings(session, coordinator.id, now=now)
+    return {"walks": 3, "observations": count, "issues": issues, "meetings": meetings}

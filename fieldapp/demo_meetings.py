@@ -70,16 +70,20 @@ def _issue(issues, prefix: str):
     return next((i for i in issues if i.title.startswith(prefix)), None)
 
 
-def seed_demo_meetings(
-    session: Session, coordinator_id: int, now: datetime | None = None
-) -> dict:
+def seed_demo_meetings(session: Session, coordinator_id: int, now: datetime | None = None) -> dict:
     """The group, a closed meeting with votes and decisions, and a planned one; returns counts.
 
     Does nothing (returns zeros) when the Løvvangen area is missing or the group exists.
     """
     now = now or datetime.now(UTC)
-    counts = {"groups": 0, "members": 0, "meetings": 0, "votes": 0, "decisions": 0,
-              "action_items": 0}
+    counts = {
+        "groups": 0,
+        "members": 0,
+        "meetings": 0,
+        "votes": 0,
+        "decisions": 0,
+        "action_items": 0,
+    }
     area = session.scalar(select(Area).where(Area.name == "Løvvangen"))
     if area is None or session.scalar(select(LocalGroup).where(LocalGroup.name == GROUP_NAME)):
         return counts
@@ -93,32 +97,53 @@ def seed_demo_meetings(
     session.add(group)
     for name, role, organisation, email in MEMBERS:
         group.members.append(
-            GroupMember(name=name, role=role, organisation=organisation, email=email,
-                        contact_consent=email is not None)
+            GroupMember(
+                name=name,
+                role=role,
+                organisation=organisation,
+                email=email,
+                contact_consent=email is not None,
+            )
         )
     session.flush()
     counts.update(groups=1, members=len(MEMBERS))
 
     past = Meeting(
-        group_id=group.id, area_id=area.id, title="Dialogmøde efter tryghedsvandringen",
-        starts_at=_local(now - timedelta(days=21), 18), place="Beboerhuset, Løvvangsvej",
-        agenda=AGENDA, status="closed", votes_per_participant=3, created_by_id=coordinator_id,
+        group_id=group.id,
+        area_id=area.id,
+        title="Dialogmøde efter tryghedsvandringen",
+        starts_at=_local(now - timedelta(days=21), 18),
+        place="Beboerhuset, Løvvangsvej",
+        agenda=AGENDA,
+        status="closed",
+        votes_per_participant=3,
+        created_by_id=coordinator_id,
         notes="Godt fremmøde. Beboerne ønsker især lys på stien mellem blok 4 og 6. "
         "Boligselskabet inviterer nye beboere til informationsmøde.",
     )
     planned = Meeting(
-        group_id=group.id, area_id=area.id, title="Opfølgningsmøde: status på handleplanen",
-        starts_at=_local(now + timedelta(days=30), 17), place="Beboerhuset, Løvvangsvej",
+        group_id=group.id,
+        area_id=area.id,
+        title="Opfølgningsmøde: status på handleplanen",
+        starts_at=_local(now + timedelta(days=30), 17),
+        place="Beboerhuset, Løvvangsvej",
         agenda="1. Status på aftalte handlinger\n2. Nye fund\n3. Næste tryghedsvandring",
-        status="planned", votes_per_participant=3, created_by_id=coordinator_id,
+        status="planned",
+        votes_per_participant=3,
+        created_by_id=coordinator_id,
     )
     session.add_all([past, planned])
     session.flush()
     counts["meetings"] = 2
 
     people = [
-        MeetingParticipant(meeting_id=past.id, role=role, display_name=name,
-                           name_in_minutes=consent, joined_at=past.starts_at)
+        MeetingParticipant(
+            meeting_id=past.id,
+            role=role,
+            display_name=name,
+            name_in_minutes=consent,
+            joined_at=past.starts_at,
+        )
         for role, name, consent in PARTICIPANTS
     ]
     session.add_all(people)
@@ -134,34 +159,65 @@ def seed_demo_meetings(
         if issue is None:
             continue
         for i in voters:
-            session.add(Vote(meeting_id=past.id, participant_id=people[i].id, issue_id=issue.id,
-                             created_at=past.starts_at + timedelta(minutes=40)))
+            session.add(
+                Vote(
+                    meeting_id=past.id,
+                    participant_id=people[i].id,
+                    issue_id=issue.id,
+                    created_at=past.starts_at + timedelta(minutes=40),
+                )
+            )
             counts["votes"] += 1
 
     decided_at = past.starts_at + timedelta(hours=1)
     plan = (
-        (waste, "Boligselskabet holder et informationsmøde for nye beboere om affald og "
-         "storskrald.", "Informationsmøde for nye beboere om affaldsordningen",
-         _admin(session, HOUSING), "done", 14, True),
-        (path, "Park og Vej sætter to nye lamper op og beskærer buskene på stien mellem "
-         "blok 4 og 6.", "To nye lamper og beskæring på stien mellem blok 4 og 6",
-         _admin(session, PARKS_ROADS), "open", 14, False),
+        (
+            waste,
+            "Boligselskabet holder et informationsmøde for nye beboere om affald og storskrald.",
+            "Informationsmøde for nye beboere om affaldsordningen",
+            _admin(session, HOUSING),
+            "done",
+            14,
+            True,
+        ),
+        (
+            path,
+            "Park og Vej sætter to nye lamper op og beskærer buskene på stien mellem blok 4 og 6.",
+            "To nye lamper og beskæring på stien mellem blok 4 og 6",
+            _admin(session, PARKS_ROADS),
+            "open",
+            14,
+            False,
+        ),
     )
     for issue, text, action, admin, status, days, initiative in plan:
-        decision = Decision(meeting_id=past.id, issue_id=issue.id if issue else None, text=text,
-                            created_at=decided_at, created_by_id=coordinator_id)
+        decision = Decision(
+            meeting_id=past.id,
+            issue_id=issue.id if issue else None,
+            text=text,
+            created_at=decided_at,
+            created_by_id=coordinator_id,
+        )
         session.add(decision)
         session.flush()
         deadline = (past.starts_at + timedelta(days=days)).astimezone(TZ).date()
-        session.add(ActionItem(
-            area_id=area.id, meeting_id=past.id, decision_id=decision.id,
-            issue_id=decision.issue_id, description=action,
-            administration_id=admin.id if admin else None,
-            responsible_person="Jens Kristensen" if initiative else "",
-            deadline=deadline, status=status, is_initiative=initiative,
-            completed_at=decided_at + timedelta(days=days - 2) if status == "done" else None,
-            created_at=decided_at, updated_at=decided_at,
-        ))
+        session.add(
+            ActionItem(
+                area_id=area.id,
+                meeting_id=past.id,
+                decision_id=decision.id,
+                issue_id=decision.issue_id,
+                description=action,
+                administration_id=admin.id if admin else None,
+                responsible_person="Jens Kristensen" if initiative else "",
+                deadline=deadline,
+                status=status,
+                is_initiative=initiative,
+                completed_at=decided_at + timedelta(days=days - 2) if status == "done" else None,
+                created_at=decided_at,
+                updated_at=decided_at,
+            )
+        )
         counts["decisions"] += 1
         counts["action_items"] += 1
     past.revision = counts["votes"] + counts["decisions"] + len(people)

@@ -98,6 +98,14 @@ def reassign_in_box(session: Session, box: Box, area_id: int | None = None) -> d
     return _run(session, _Scope(box=box, area_id=area_id), None)
 
 
+def area_contents(session: Session, area_id: int) -> dict[str, int]:
+    """How many walks, observations and issues belong to the area."""
+    return {
+        kind: session.scalar(select(func.count()).where(model.area_id == area_id)) or 0
+        for kind, model in zip(KINDS, (Walk, Observation, Issue), strict=True)
+    }
+
+
 # --- the bulk run --------------------------------------------------------------------------------
 
 
@@ -162,7 +170,7 @@ def _walks(session: Session, scope: _Scope, locator: _Locator, progress) -> int:
 
 
 def _picks(model, walk_column, scope: _Scope) -> list:
-    """Which rows a run looks at, beyond the walks whose area changed."""
+    """The rows a run looks at: by sweep, in the box, in the area, or on a walk that moved."""
     if scope.sweep == "all":
         return [true()]
     picks = []
@@ -222,7 +230,8 @@ def _batches(
 ) -> int:
     """Walk `query`'s (id, area_id, lat, lon, preferred area) rows by id; update what differs.
 
-    For walks the "preferred" column is the current area, so a point in no area keeps it.
+    A preferred area (the walk's or meeting's) wins over the position; a walk whose point lies
+    in no area keeps the area it has.
     """
     checked = changed = 0
     last = 0
@@ -249,12 +258,6 @@ def _batches(
         checked += len(rows)
         if progress is not None:
             progress(kind, checked, changed)
+    if progress is not None and not checked:
+        progress(kind, 0, 0)
     return changed
-
-
-def area_contents(session: Session, area_id: int) -> dict[str, int]:
-    """How many walks, observations and issues belong to the area."""
-    return {
-        kind: session.scalar(select(func.count()).where(model.area_id == area_id)) or 0
-        for kind, model in zip(KINDS, (Walk, Observation, Issue), strict=True)
-    }

@@ -25,9 +25,9 @@ def list_groups(session: Session, now: datetime | None = None) -> list[GroupRow]
     """Every group by name, with member and meeting counts and its next meeting."""
     now = now or utcnow()
     groups = session.scalars(
-        select(LocalGroup).options(selectinload(LocalGroup.area)).order_by(
-            func.lower(LocalGroup.name), LocalGroup.id
-        )
+        select(LocalGroup)
+        .options(selectinload(LocalGroup.area))
+        .order_by(func.lower(LocalGroup.name), LocalGroup.id)
     ).all()
     members = dict(
         session.execute(
@@ -45,8 +45,7 @@ def list_groups(session: Session, now: datetime | None = None) -> list[GroupRow]
     ):
         upcoming[meeting.group_id] = meeting  # the last one written is the soonest
     return [
-        GroupRow(g, members.get(g.id, 0), meetings.get(g.id, 0), upcoming.get(g.id))
-        for g in groups
+        GroupRow(g, members.get(g.id, 0), meetings.get(g.id, 0), upcoming.get(g.id)) for g in groups
     ]
 
 

@@ -45,9 +45,7 @@ def issue_in_area(issue: Issue, area: Area) -> bool:
 
 
 def _in_bbox(model, area: Area):
-    return (
-        model.lat.between(area.south, area.north) & model.lon.between(area.west, area.east)
-    )
+    return model.lat.between(area.south, area.north) & model.lon.between(area.west, area.east)
 
 
 def area_open_issues(session: Session, area: Area | None) -> list[Issue]:
@@ -81,9 +79,7 @@ def vote_totals(session: Session, meeting_id: int) -> dict[int, int]:
     )
 
 
-def meeting_findings(
-    session: Session, meeting: Meeting, by_votes: bool = True
-) -> list[Finding]:
+def meeting_findings(session: Session, meeting: Meeting, by_votes: bool = True) -> list[Finding]:
     """The area's open findings, oldest first; with `by_votes` most votes first (ties: oldest)."""
     area = session.get(Area, meeting.area_id) if meeting.area_id else None
     totals = vote_totals(session, meeting.id)

@@ -122,8 +122,16 @@ def responsible_text(item: ActionItem) -> str:
 
 
 CSV_HEADER = (
-    N_("Record"), N_("Finding no."), N_("Finding"), N_("Category"), N_("Votes"),
-    N_("Decision"), N_("Action item"), N_("Responsible"), N_("Deadline"), N_("Status"),
+    N_("Record"),
+    N_("Finding no."),
+    N_("Finding"),
+    N_("Category"),
+    N_("Votes"),
+    N_("Decision"),
+    N_("Action item"),
+    N_("Responsible"),
+    N_("Deadline"),
+    N_("Status"),
     N_("Initiative"),
 )
 
@@ -142,17 +150,36 @@ def minutes_csv(minutes: Minutes, translate: Callable[[str], str] = lambda s: s)
         text = entry.decision.text
         rows.append([t(N_("Decision")), *finding, votes, text, "", "", "", "", ""])
         for item in entry.actions:
-            rows.append([
-                t(N_("Action item")), *finding, votes, text, item.description,
-                responsible_text(item),
-                item.deadline.isoformat() if item.deadline else "",
-                t(ACTION_STATUS_LABELS.get(item.status, item.status)),
-                t(N_("Yes")) if item.is_initiative else t(N_("No")),
-            ])
+            rows.append(
+                [
+                    t(N_("Action item")),
+                    *finding,
+                    votes,
+                    text,
+                    item.description,
+                    responsible_text(item),
+                    item.deadline.isoformat() if item.deadline else "",
+                    t(ACTION_STATUS_LABELS.get(item.status, item.status)),
+                    t(N_("Yes")) if item.is_initiative else t(N_("No")),
+                ]
+            )
 
     for f in minutes.findings:
-        rows.append([t(N_("Finding")), f.issue.id, f.issue.title, category(f.issue), f.votes,
-                     "", "", "", "", "", ""])
+        rows.append(
+            [
+                t(N_("Finding")),
+                f.issue.id,
+                f.issue.title,
+                category(f.issue),
+                f.votes,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
     for f in minutes.findings:
         for entry in f.decisions:
             decision_rows(entry, f.issue, f.votes)

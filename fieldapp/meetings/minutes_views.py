@@ -58,7 +58,7 @@ def _static_fetcher(static_root: Path):
         def fetch(self, url, headers=None):
             path = urlsplit(url).path
             if path.startswith("/static/"):
-                target = (root / path[len("/static/"):]).resolve()
+                target = (root / path[len("/static/") :]).resolve()
                 if target.is_relative_to(root) and target.is_file():
                     mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
                     return URLFetcherResponse(

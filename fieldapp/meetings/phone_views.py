@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 
 from fieldapp.areas.models import Area
 from fieldapp.errors import wants_json
@@ -71,11 +72,19 @@ def remember_participant(participant: MeetingParticipant) -> None:
 
 
 def map_center(meeting: Meeting) -> str:
-    """"lat,lon" of the middle of the meeting's area, or of Aalborg when it has none."""
+    """ "lat,lon" of the middle of the meeting's area, or of Aalborg when it has none."""
     area = db.session.get(Area, meeting.area_id) if meeting.area_id else None
     if area is None:
         return "57.048,9.921"
     return f"{(area.south + area.north) / 2:.6f},{(area.west + area.east) / 2:.6f}"
+
+
+def _phone_key() -> str:
+    """Rate-limit per joined phone, not per address: a meeting's phones share the venue Wi-Fi."""
+    joined = session.get(_KEY, {})
+    if not joined:
+        return get_remote_address()
+    return "meeting-phone:" + ",".join(f"{k}={v}" for k, v in sorted(joined.items()))
 
 
 def _closed_message() -> str:
@@ -83,7 +92,8 @@ def _closed_message() -> str:
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
+# Generous: thirty people joining from one venue Wi-Fi in the first minute is normal.
+@limiter.limit("120 per minute", methods=["POST"])
 def join(token: str):
     meeting = get_meeting_by_token_or_404(token)
     if current_participant(meeting) is not None:
@@ -139,8 +149,10 @@ def _vote(token: str, issue_id: int, action):
         return redirect(url_for("meeting_join.join", token=token), 303)
     if not VoteForm().validate_on_submit():
         message = _("The form expired. Reload the page and try again.")
-        return (jsonify(error=message), 400) if wants_json() else _phone_page(
-            meeting, participant, message, 400
+        return (
+            (jsonify(error=message), 400)
+            if wants_json()
+            else _phone_page(meeting, participant, message, 400)
         )
     try:
         left = action(db.session, meeting, participant, issue_id)
@@ -159,33 +171,38 @@ def _vote(token: str, issue_id: int, action):
             mine_message=_("Your votes here: %(num)d", num=mine),
             left=left,
             total=meeting.votes_per_participant,
-            message=_("You have %(left)d of %(total)d votes left.", left=left,
-                      total=meeting.votes_per_participant),
+            message=_(
+                "You have %(left)d of %(total)d votes left.",
+                left=left,
+                total=meeting.votes_per_participant,
+            ),
         )
     return redirect(url_for("meeting_join.findings", token=token) + f"#finding-{issue_id}", 303)
 
 
 @bp.post("/<token>/findings/<int:issue_id>/vote")
-@limiter.limit("60 per minute")
+@limiter.limit("60 per minute", key_func=_phone_key)
 def vote(token: str, issue_id: int):
     return _vote(token, issue_id, cast_vote)
 
 
 @bp.post("/<token>/findings/<int:issue_id>/undo")
-@limiter.limit("60 per minute")
+@limiter.limit("60 per minute", key_func=_phone_key)
 def undo(token: str, issue_id: int):
     return _vote(token, issue_id, undo_vote)
 
 
 @bp.route("/<token>/observe", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit("20 per minute", methods=["POST"], key_func=_phone_key)
 def observe(token: str):
     meeting = get_meeting_by_token_or_404(token)
     if current_participant(meeting) is None:
         return redirect(url_for("meeting_join.join", token=token))
     if meeting.status == "closed":
         return render_template(
-            "meetings/phone_observe.html", meeting=meeting, form=None,
+            "meetings/phone_observe.html",
+            meeting=meeting,
+            form=None,
             closed_message=_closed_message(),
         ), (409 if request.method == "POST" else 200)
     form = MeetingObservationForm()
@@ -196,7 +213,9 @@ def observe(token: str):
         except MeetingError as exc:
             db.session.rollback()
             return render_template(
-                "meetings/phone_observe.html", meeting=meeting, form=None,
+                "meetings/phone_observe.html",
+                meeting=meeting,
+                form=None,
                 closed_message=_(exc.message),
             ), 409
         db.session.commit()

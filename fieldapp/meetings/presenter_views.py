@@ -36,8 +36,12 @@ def _findings_geojson(findings) -> dict:
             {
                 "type": "Feature",
                 "geometry": {"type": "Point", "coordinates": [issue.lon, issue.lat]},
-                "properties": {"id": issue.id, "n": number, "category": issue.category,
-                               "title": issue.title},
+                "properties": {
+                    "id": issue.id,
+                    "n": number,
+                    "category": issue.category,
+                    "title": issue.title,
+                },
             }
         )
     return {"type": "FeatureCollection", "features": features}
@@ -79,4 +83,3 @@ def live(meeting_id: int):
     # Always revalidate; the ETag makes that cheap. Private: it is a coordinator's page.
     resp.headers["Cache-Control"] = "private, no-cache"
     return resp
-

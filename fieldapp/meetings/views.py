@@ -188,8 +188,13 @@ def save_notes(meeting_id: int):
     meeting = get_meeting_or_404(meeting_id)
     form = NotesForm()
     if not form.validate_on_submit():
-        flash(_("The notes could not be saved: %(error)s", error=" ".join(
-            str(e) for errs in form.errors.values() for e in errs)), "error")
+        flash(
+            _(
+                "The notes could not be saved: %(error)s",
+                error=" ".join(str(e) for errs in form.errors.values() for e in errs),
+            ),
+            "error",
+        )
         return _detail(meeting, status=400)
     meeting.notes = form.notes.data or ""
     db.session.commit()

@@ -5,6 +5,8 @@
 (function () {
   "use strict";
 
+  var OUTLINE = { color: "#0b5d5b", weight: 3, fillOpacity: 0.15 };
+
   // Six decimals are ~0.1 m: more is noise from a click.
   function round(v) {
     return Math.round(v * 1e6) / 1e6;
@@ -59,7 +61,7 @@
     var center = (el.dataset.center || "57.048,9.921").split(",").map(Number);
     var map = L.map(el, { scrollWheelZoom: false, doubleClickZoom: false }).setView(center, 15);
     L.tileLayer(el.dataset.tiles, { maxZoom: 19, attribution: "&copy; OpenStreetMap" }).addTo(map);
-    var outline = L.polygon([], { color: "#0b5d5b", weight: 3, fillOpacity: 0.15 }).addTo(map);
+    var outline = L.polygon([], OUTLINE).addTo(map);
     var readOnly = null; // a pasted outline with holes or parts: shown, not editable
     var corners = []; // L.Marker, in drawing order
     var finished = false;
@@ -91,8 +93,8 @@
       undoBtn.disabled = n === 0;
       clearBtn.disabled = n === 0 && !readOnly && !input.value.trim();
       finishBtn.disabled = finished || n < 3;
-      centreBtn.disabled = finished;
-      el.classList.toggle("is-drawing", !finished);
+      centreBtn.disabled = finished || !!readOnly;
+      el.classList.toggle("is-drawing", !finished && !readOnly);
       if (readOnly) return;
       if (finished) say(status, el.dataset.msgDone, n);
       else if (n === 0) say(status, el.dataset.msgStart, n);
@@ -176,7 +178,7 @@
         ring.forEach(function (p) { addCorner(L.latLng(p[0], p[1])); });
         finished = true;
       } else {
-        readOnly = L.geoJSON(geometry, { style: { color: "#0b5d5b", weight: 3, fillOpacity: 0.15 } }).addTo(map);
+        readOnly = L.geoJSON(geometry, { style: OUTLINE }).addTo(map);
         say(status, el.dataset.msgComplex, 0);
       }
       refresh();
@@ -187,6 +189,7 @@
 
     var pasteTimer = null;
     input.addEventListener("input", function () {
+      clearBtn.disabled = false;
       clearTimeout(pasteTimer);
       pasteTimer = setTimeout(function () { fromField(true); }, 300);
     });

@@ -89,5 +89,18 @@ def test_admin_draws_an_area_by_clicking_its_corners(live, new_context, kit):
 
     # The edit page draws the stored outline again, with its corners ready to drag.
     page.get_by_role("link", name="Edit Karolinelunden").first.click()
-    expect(page.get_by_role("application").locator(".area-corner")).to_have_count(4)
+    corners_on_map = page.get_by_role("application").locator(".area-corner")
+    expect(corners_on_map).to_have_count(4)
     screenshot(page, "area-edit")
+
+    # Pasting GeoJSON redraws the map; saving stores the pasted outline.
+    triangle = [[9.92, 57.04], [9.93, 57.04], [9.925, 57.05], [9.92, 57.04]]
+    page.get_by_role("button", name="Clear").click()
+    page.get_by_label("Outline as GeoJSON").fill(
+        json.dumps({"type": "Polygon", "coordinates": [triangle]})
+    )
+    expect(corners_on_map).to_have_count(3)
+    page.get_by_role("button", name="Save area").click()
+    page.get_by_text("The area Karolinelunden is saved.").wait_for()
+    db.session.rollback()
+    assert db.session.get(Area, area.id).north == 57.05

@@ -140,6 +140,9 @@ def test_capture_flow_in_the_phones_language(live, new_context, walk, lang):
     # The map's own buttons are named in the page's language too, not in Leaflet's English.
     zoom_in = page.locator("[data-obs-map] .leaflet-control-zoom-in")
     assert zoom_in.get_attribute("aria-label") == catalogue_text(lang, "Zoom in")
+    page.locator("[data-obs-map] .leaflet-marker-icon").first.click()
+    close = page.locator("[data-obs-map] .leaflet-popup-close-button")
+    assert close.get_attribute("aria-label") == catalogue_text(lang, "Close")  # not "Close popup"
     assert page.locator("html").get_attribute("lang") == lang
     other = TEXT["da" if lang == "en" else "en"]
     body = page.locator("body").inner_text()

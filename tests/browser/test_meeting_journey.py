@@ -22,10 +22,18 @@ DESKTOP = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_
 OUTLINE = {
     "type": "Feature",
     "properties": {"name": "Løvvangen Syd"},
-    "geometry": {"type": "Polygon", "coordinates": [[
-        [9.9080, 57.0680], [9.9125, 57.0680], [9.9125, 57.0700], [9.9080, 57.0700],
-        [9.9080, 57.0680],
-    ]]},
+    "geometry": {
+        "type": "Polygon",
+        "coordinates": [
+            [
+                [9.9080, 57.0680],
+                [9.9125, 57.0680],
+                [9.9125, 57.0700],
+                [9.9080, 57.0700],
+                [9.9080, 57.0680],
+            ]
+        ],
+    },
 }
 DECISION = "Park og Vej sætter to nye lamper op på stien inden jul."
 ACTION = "To nye lamper på stien mellem blok 4 og 6"
@@ -140,9 +148,10 @@ def test_meeting_votes_show_live_and_decision_reaches_the_minutes_pdf(
     )
     finding.get_by_label("Deadline").fill((today + timedelta(days=30)).strftime("%Y-%m-%d"))
     finding.get_by_role("button", name="Save decision").click()
-    assert "The decision and its action item are recorded." in coordinator.locator(
-        ".flashes"
-    ).inner_text()
+    assert (
+        "The decision and its action item are recorded."
+        in coordinator.locator(".flashes").inner_text()
+    )
     presenter.locator(f'[data-decided-for="{first}"]').wait_for(state="visible")
     assert presenter.evaluate("window.__marker") == 1
 

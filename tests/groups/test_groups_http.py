@@ -14,8 +14,14 @@ from fieldapp.groups.models import GroupMember, LocalGroup
 
 def _area(name="Løvvangen") -> Area:
     ring = [[9.907, 57.0665], [9.914, 57.0665], [9.914, 57.071], [9.907, 57.071], [9.907, 57.0665]]
-    area = Area(name=name, geometry=json.dumps({"type": "Polygon", "coordinates": [ring]}),
-                south=57.0665, west=9.907, north=57.071, east=9.914)
+    area = Area(
+        name=name,
+        geometry=json.dumps({"type": "Polygon", "coordinates": [ring]}),
+        south=57.0665,
+        west=9.907,
+        north=57.071,
+        east=9.914,
+    )
     db.session.add(area)
     db.session.commit()
     return area
@@ -48,10 +54,14 @@ def test_create_and_edit_a_group_for_an_area(coordinator, app):
     area = _area()
     form = coordinator.get("/groups/new").get_data(as_text=True)
     assert f'<option value="{area.id}">Løvvangen</option>' in form
-    resp = coordinator.post("/groups/new", data={
-        "name": " Tryghedsgruppen Løvvangen ", "area_id": str(area.id),
-        "description": "Beboere, boligselskab og politi.",
-    })
+    resp = coordinator.post(
+        "/groups/new",
+        data={
+            "name": " Tryghedsgruppen Løvvangen ",
+            "area_id": str(area.id),
+            "description": "Beboere, boligselskab og politi.",
+        },
+    )
     assert resp.status_code == 302
     group = db.session.scalar(select(LocalGroup))
     assert (group.name, group.area_id) == ("Tryghedsgruppen Løvvangen", area.id)
@@ -65,9 +75,11 @@ def test_create_and_edit_a_group_for_an_area(coordinator, app):
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [({"name": "", "area_id": ""}, "Give the group a name."),
-     ({"name": "G", "area_id": "777"}, "Not a valid choice"),
-     ({"name": "G", "area_id": "x"}, "Invalid Choice")],
+    [
+        ({"name": "", "area_id": ""}, "Give the group a name."),
+        ({"name": "G", "area_id": "777"}, "Not a valid choice"),
+        ({"name": "G", "area_id": "x"}, "Invalid Choice"),
+    ],
 )
 def test_group_form_errors(coordinator, app, data, message):
     resp = coordinator.post("/groups/new", data={**data, "description": "Kept text"})
@@ -78,10 +90,15 @@ def test_group_form_errors(coordinator, app, data, message):
 
 def test_member_email_needs_consent_and_the_error_sits_on_the_box(coordinator, app):
     group = _group()
-    resp = coordinator.post(f"/groups/{group.id}/members", data={
-        "name": "Birgit Holm", "role": "resident", "organisation": "Løvvangen Samråd",
-        "email": "birgit@example.dk",
-    })
+    resp = coordinator.post(
+        f"/groups/{group.id}/members",
+        data={
+            "name": "Birgit Holm",
+            "role": "resident",
+            "organisation": "Løvvangen Samråd",
+            "email": "birgit@example.dk",
+        },
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert "Tick the box if the member agreed, or remove the e-mail address." in html
@@ -89,14 +106,23 @@ def test_member_email_needs_consent_and_the_error_sits_on_the_box(coordinator, a
     assert 'value="birgit@example.dk"' in html and 'value="Løvvangen Samråd"' in html
     assert db.session.scalar(select(GroupMember)) is None
 
-    only_box = coordinator.post(f"/groups/{group.id}/members", data={
-        "name": "Birgit Holm", "role": "resident", "contact_consent": "y"})
+    only_box = coordinator.post(
+        f"/groups/{group.id}/members",
+        data={"name": "Birgit Holm", "role": "resident", "contact_consent": "y"},
+    )
     assert only_box.status_code == 400
     assert "Type the e-mail address, or untick the box." in only_box.get_data(as_text=True)
 
-    ok = coordinator.post(f"/groups/{group.id}/members", data={
-        "name": "Birgit Holm", "role": "resident", "organisation": "Løvvangen Samråd",
-        "email": "birgit@example.dk", "contact_consent": "y"})
+    ok = coordinator.post(
+        f"/groups/{group.id}/members",
+        data={
+            "name": "Birgit Holm",
+            "role": "resident",
+            "organisation": "Løvvangen Samråd",
+            "email": "birgit@example.dk",
+            "contact_consent": "y",
+        },
+    )
     assert ok.status_code == 302
     member = db.session.scalar(select(GroupMember))
     assert (member.email, member.contact_consent) == ("birgit@example.dk", True)
@@ -104,19 +130,23 @@ def test_member_email_needs_consent_and_the_error_sits_on_the_box(coordinator, a
 
 def test_member_without_address_edit_and_remove(coordinator, app):
     group = _group()
-    coordinator.post(f"/groups/{group.id}/members", data={
-        "name": "Nærpolitiet", "role": "police", "organisation": "Nordjyllands Politi"})
+    coordinator.post(
+        f"/groups/{group.id}/members",
+        data={"name": "Nærpolitiet", "role": "police", "organisation": "Nordjyllands Politi"},
+    )
     member = db.session.scalar(select(GroupMember))
     assert (member.email, member.contact_consent, member.role) == (None, False, "police")
-    bad_role = coordinator.post(f"/groups/{group.id}/members/{member.id}/edit",
-                                data={"name": "X", "role": "chief"})
+    bad_role = coordinator.post(
+        f"/groups/{group.id}/members/{member.id}/edit", data={"name": "X", "role": "chief"}
+    )
     assert bad_role.status_code == 400
-    coordinator.post(f"/groups/{group.id}/members/{member.id}/edit", data={
-        "name": "Lene Mortensen", "role": "police", "organisation": "Nordjyllands Politi"})
+    coordinator.post(
+        f"/groups/{group.id}/members/{member.id}/edit",
+        data={"name": "Lene Mortensen", "role": "police", "organisation": "Nordjyllands Politi"},
+    )
     db.session.refresh(member)
     assert member.name == "Lene Mortensen"
-    assert coordinator.post(
-        f"/groups/{group.id}/members/{member.id}/delete").status_code == 302
+    assert coordinator.post(f"/groups/{group.id}/members/{member.id}/delete").status_code == 302
     assert db.session.scalar(select(GroupMember)) is None
 
 

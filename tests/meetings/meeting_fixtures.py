@@ -25,7 +25,10 @@ def make_area(name: str = "Løvvangen") -> Area:
     area = Area(
         name=name,
         geometry=json.dumps({"type": "Polygon", "coordinates": [ring]}),
-        south=SOUTH, west=WEST, north=NORTH, east=EAST,
+        south=SOUTH,
+        west=WEST,
+        north=NORTH,
+        east=EAST,
     )
     db.session.add(area)
     db.session.commit()
@@ -42,13 +45,23 @@ def make_issue(
 ) -> Issue:
     """An issue with one observation (at `obs_position`, else at the issue's position)."""
     lat, lon = position if position else (None, None)
-    issue = Issue(title=title, description=f"{title}.", category=category, lat=lat, lon=lon,
-                  status=status, area_id=area.id if area else None)
+    issue = Issue(
+        title=title,
+        description=f"{title}.",
+        category=category,
+        lat=lat,
+        lon=lon,
+        status=status,
+        area_id=area.id if area else None,
+    )
     db.session.add(issue)
     db.session.flush()
     olat, olon = obs_position or (lat, lon)
-    db.session.add(Observation(category=category, text=title, lat=olat, lon=olon,
-                               issue_id=issue.id, source="walk"))
+    db.session.add(
+        Observation(
+            category=category, text=title, lat=olat, lon=olon, issue_id=issue.id, source="walk"
+        )
+    )
     db.session.commit()
     return issue
 
@@ -62,9 +75,14 @@ def make_group(area: Area | None, name: str = "Tryghedsgruppen Løvvangen") -> L
 
 def make_meeting(group: LocalGroup, status: str = "running", votes: int = 3, **fields) -> Meeting:
     meeting = Meeting(
-        group_id=group.id, area_id=group.area_id, title=fields.pop("title", "Dialogmøde"),
-        starts_at=fields.pop("starts_at", MEETING_AT), place="Beboerhuset", status=status,
-        votes_per_participant=votes, **fields,
+        group_id=group.id,
+        area_id=group.area_id,
+        title=fields.pop("title", "Dialogmøde"),
+        starts_at=fields.pop("starts_at", MEETING_AT),
+        place="Beboerhuset",
+        status=status,
+        votes_per_participant=votes,
+        **fields,
     )
     db.session.add(meeting)
     db.session.commit()
@@ -99,6 +117,4 @@ def join(client, meeting: Meeting, role: str = "resident", name: str = "", conse
 def vote(client, meeting: Meeting, issue_id: int, undo: bool = False, as_json: bool = False):
     headers = {"Accept": "application/json"} if as_json else {}
     action = "undo" if undo else "vote"
-    return client.post(
-        f"/m/{meeting.join_token}/findings/{issue_id}/{action}", headers=headers
-    )
+    return client.post(f"/m/{meeting.join_token}/findings/{issue_id}/{action}", headers=headers)

@@ -28,12 +28,16 @@ def test_demo_group_meetings_votes_and_action_items(app):
     group = db.session.scalar(select(LocalGroup).where(LocalGroup.name == GROUP_NAME))
     assert group.area.name == "Løvvangen"
     assert {m.organisation for m in group.members} >= {
-        "Løvvangen Samråd", "Sundby-Hvorup Boligselskab", "Nordjyllands Politi – nærpolitiet",
-        "Bydelsmødrene i Løvvangen"}
+        "Løvvangen Samråd",
+        "Sundby-Hvorup Boligselskab",
+        "Nordjyllands Politi – nærpolitiet",
+        "Bydelsmødrene i Løvvangen",
+    }
     assert all(m.contact_consent == (m.email is not None) for m in group.members)
 
     meetings = db.session.scalars(
-        select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.starts_at)).all()
+        select(Meeting).where(Meeting.group_id == group.id).order_by(Meeting.starts_at)
+    ).all()
     past, planned = meetings
     assert past.status == "closed" and past.starts_at < NOW
     assert planned.status == "planned" and planned.starts_at > NOW

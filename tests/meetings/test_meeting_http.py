@@ -12,9 +12,19 @@ from fieldapp.extensions import db
 from fieldapp.meetings.models import Decision, Meeting
 from fieldapp.plans.models import ActionItem
 
-PAGES = ("/meetings/", "/meetings/new", "/meetings/{id}", "/meetings/{id}/edit",
-         "/meetings/{id}/present", "/meetings/{id}/live.json", "/meetings/{id}/minutes",
-         "/meetings/{id}/minutes.csv", "/meetings/{id}/qr.svg", "/groups/", "/groups/new")
+PAGES = (
+    "/meetings/",
+    "/meetings/new",
+    "/meetings/{id}",
+    "/meetings/{id}/edit",
+    "/meetings/{id}/present",
+    "/meetings/{id}/live.json",
+    "/meetings/{id}/minutes",
+    "/meetings/{id}/minutes.csv",
+    "/meetings/{id}/qr.svg",
+    "/groups/",
+    "/groups/new",
+)
 
 
 @pytest.fixture
@@ -42,10 +52,17 @@ def test_coordinator_creates_a_meeting_in_copenhagen_time(coordinator, app):
     group = make_group(None, "Tryghedsgruppen Løvvangen")
     page = coordinator.get(f"/meetings/new?group={group.id}")
     assert f'<option selected value="{group.id}">' in page.get_data(as_text=True)
-    resp = coordinator.post("/meetings/new", data={
-        "group_id": group.id, "title": "Dialogmøde", "starts_at": "2026-12-01T18:30",
-        "place": "Beboerhuset", "agenda": "1. Fund", "votes_per_participant": "5",
-    })
+    resp = coordinator.post(
+        "/meetings/new",
+        data={
+            "group_id": group.id,
+            "title": "Dialogmøde",
+            "starts_at": "2026-12-01T18:30",
+            "place": "Beboerhuset",
+            "agenda": "1. Fund",
+            "votes_per_participant": "5",
+        },
+    )
     assert resp.status_code == 302
     meeting = db.session.scalar(select(Meeting))
     assert meeting.starts_at == datetime(2026, 12, 1, 17, 30, tzinfo=UTC)
@@ -67,8 +84,13 @@ def test_coordinator_creates_a_meeting_in_copenhagen_time(coordinator, app):
 )
 def test_meeting_form_errors_keep_what_was_typed(coordinator, app, field, value, message):
     group = make_group(None)
-    data = {"group_id": str(group.id), "title": "Dialogmøde om lys",
-            "starts_at": "2026-12-01T18:30", "votes_per_participant": "3", "place": "Salen"}
+    data = {
+        "group_id": str(group.id),
+        "title": "Dialogmøde om lys",
+        "starts_at": "2026-12-01T18:30",
+        "votes_per_participant": "3",
+        "place": "Salen",
+    }
     data[field] = value
     resp = coordinator.post("/meetings/new", data=data)
     html = resp.get_data(as_text=True)
@@ -88,15 +110,22 @@ def test_decision_with_action_item_for_an_administration(coordinator, app):
     admin = make_admin()
     resp = coordinator.post(
         f"/meetings/{meeting.id}/findings/{lamp.id}/decision",
-        data=_decision_data(lamp.id, text="Lys på stien før jul.",
-                            action_description="To nye lamper",
-                            action_administration_id=str(admin.id),
-                            action_deadline="2026-12-20", action_initiative="y"),
+        data=_decision_data(
+            lamp.id,
+            text="Lys på stien før jul.",
+            action_description="To nye lamper",
+            action_administration_id=str(admin.id),
+            action_deadline="2026-12-20",
+            action_initiative="y",
+        ),
     )
     assert resp.status_code == 303
     item = db.session.scalar(select(ActionItem))
     assert (item.description, item.administration_id, item.is_initiative) == (
-        "To nye lamper", admin.id, True)
+        "To nye lamper",
+        admin.id,
+        True,
+    )
     decision = db.session.get(Decision, item.decision_id)
     assert decision.text == "Lys på stien før jul."
     assert decision.issue_id == item.issue_id == lamp.id
@@ -110,30 +139,61 @@ def test_decision_with_action_item_for_an_administration(coordinator, app):
     ("fields", "field_error"),
     [
         ({"text": ""}, "Write what the meeting decided."),
-        ({"text": "Ok", "action_deadline": "2026-12-20"},
-         "Describe the action item, or clear its other fields."),
-        ({"text": "Ok", "action_description": "Lamper"},
-         "Choose the responsible administration or name a responsible person."),
-        ({"text": "Ok", "action_description": "Lamper", "action_person": "Jens",
-          "action_deadline": "2026-11-01"}, "The deadline is before the meeting."),
-        ({"text": "Ok", "action_description": "Lamper", "action_person": "Jens",
-          "action_deadline": "2046-11-01"}, "more than ten years away"),
-        ({"text": "Ok", "action_description": "Lamper", "action_person": "Jens",
-          "action_deadline": "2026-13-45"}, "Enter the deadline as a date"),
-        ({"text": "Ok", "action_description": "Lamper", "action_administration_id": "abc"},
-         "Invalid Choice"),
-        ({"text": "Ok", "action_description": "Lamper", "action_administration_id": "4242"},
-         "Not a valid choice"),
+        (
+            {"text": "Ok", "action_deadline": "2026-12-20"},
+            "Describe the action item, or clear its other fields.",
+        ),
+        (
+            {"text": "Ok", "action_description": "Lamper"},
+            "Choose the responsible administration or name a responsible person.",
+        ),
+        (
+            {
+                "text": "Ok",
+                "action_description": "Lamper",
+                "action_person": "Jens",
+                "action_deadline": "2026-11-01",
+            },
+            "The deadline is before the meeting.",
+        ),
+        (
+            {
+                "text": "Ok",
+                "action_description": "Lamper",
+                "action_person": "Jens",
+                "action_deadline": "2046-11-01",
+            },
+            "more than ten years away",
+        ),
+        (
+            {
+                "text": "Ok",
+                "action_description": "Lamper",
+                "action_person": "Jens",
+                "action_deadline": "2026-13-45",
+            },
+            "Enter the deadline as a date",
+        ),
+        (
+            {"text": "Ok", "action_description": "Lamper", "action_administration_id": "abc"},
+            "Invalid Choice",
+        ),
+        (
+            {"text": "Ok", "action_description": "Lamper", "action_administration_id": "4242"},
+            "Not a valid choice",
+        ),
     ],
 )
 def test_decision_form_refuses_bad_input_and_keeps_it(coordinator, app, fields, field_error):
     meeting, lamp, _door = meeting_with_findings()
-    resp = coordinator.post(f"/meetings/{meeting.id}/findings/{lamp.id}/decision",
-                            data=_decision_data(lamp.id, **fields))
+    resp = coordinator.post(
+        f"/meetings/{meeting.id}/findings/{lamp.id}/decision",
+        data=_decision_data(lamp.id, **fields),
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert field_error in html
-    assert f'id="f{lamp.id}-text"' in html and "<details class=\"mtg-decide\" open>" in html
+    assert f'id="f{lamp.id}-text"' in html and '<details class="mtg-decide" open>' in html
     if fields.get("action_description"):
         assert fields["action_description"] in html
     assert db.session.scalar(select(Decision)) is None
@@ -141,10 +201,14 @@ def test_decision_form_refuses_bad_input_and_keeps_it(coordinator, app, fields, 
 
 def test_person_may_be_responsible_and_a_general_decision_needs_no_finding(coordinator, app):
     meeting, _lamp, _door = meeting_with_findings()
-    resp = coordinator.post(f"/meetings/{meeting.id}/decisions", data={
-        "general-text": "Vi holder informationsmøde for nye beboere.",
-        "general-action_description": "Informationsmøde", "general-action_person": "Jens",
-    })
+    resp = coordinator.post(
+        f"/meetings/{meeting.id}/decisions",
+        data={
+            "general-text": "Vi holder informationsmøde for nye beboere.",
+            "general-action_description": "Informationsmøde",
+            "general-action_person": "Jens",
+        },
+    )
     assert resp.status_code == 303
     item = db.session.scalar(select(ActionItem))
     assert (item.responsible_person, item.administration_id, item.issue_id) == ("Jens", None, None)
@@ -152,8 +216,9 @@ def test_person_may_be_responsible_and_a_general_decision_needs_no_finding(coord
 
 def test_decision_on_unknown_issue_is_404(coordinator, app):
     meeting, _lamp, _door = meeting_with_findings()
-    resp = coordinator.post(f"/meetings/{meeting.id}/findings/987654/decision",
-                            data={"f987654-text": "Hmm"})
+    resp = coordinator.post(
+        f"/meetings/{meeting.id}/findings/987654/decision", data={"f987654-text": "Hmm"}
+    )
     assert resp.status_code == 404
 
 
@@ -169,8 +234,7 @@ def test_live_json_answers_304_until_something_changes(coordinator, app, new_bro
     phone = new_browser()
     join(phone, meeting)
     vote(phone, meeting, lamp.id)
-    changed = coordinator.get(f"/meetings/{meeting.id}/live.json",
-                              headers={"If-None-Match": etag})
+    changed = coordinator.get(f"/meetings/{meeting.id}/live.json", headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.headers["ETag"] != etag
     assert changed.json["votes"] == {str(lamp.id): 1}
@@ -178,8 +242,10 @@ def test_live_json_answers_304_until_something_changes(coordinator, app, new_bro
 
 def test_status_change_and_notes(coordinator, app):
     meeting = make_meeting(make_group(None))
-    assert coordinator.post(f"/meetings/{meeting.id}/status",
-                            data={"status": "closed"}).status_code == 303
+    assert (
+        coordinator.post(f"/meetings/{meeting.id}/status", data={"status": "closed"}).status_code
+        == 303
+    )
     coordinator.post(f"/meetings/{meeting.id}/status", data={"status": "exploded"})
     coordinator.post(f"/meetings/{meeting.id}/notes", data={"notes": "Godt møde."})
     db.session.refresh(meeting)

@@ -46,8 +46,9 @@ def test_area_findings_are_open_issues_routed_positioned_or_reported_there(app):
     area = make_area()
     routed = make_issue("Routed here, no position", position=None, area=area)
     positioned = make_issue("In the polygon, not routed")
-    reported = make_issue("Reported here, issue placed elsewhere", position=OUTSIDE,
-                          obs_position=INSIDE)
+    reported = make_issue(
+        "Reported here, issue placed elsewhere", position=OUTSIDE, obs_position=INSIDE
+    )
     make_issue("Resolved", area=area, status="resolved")
     make_issue("Elsewhere", position=OUTSIDE)
     found = {i.id for i in area_open_issues(db.session, area)}
@@ -162,15 +163,28 @@ def test_decision_with_action_item_goes_on_the_area_plan(app):
     meeting, lamp, _door = meeting_with_findings()
     admin = make_admin()
     decision, item = record_decision(
-        db.session, meeting, lamp.id, "Park og Vej sætter lys op.", None,
-        {"description": "To nye lamper", "administration_id": admin.id,
-         "responsible_person": "", "deadline": date(2026, 12, 15), "is_initiative": False},
+        db.session,
+        meeting,
+        lamp.id,
+        "Park og Vej sætter lys op.",
+        None,
+        {
+            "description": "To nye lamper",
+            "administration_id": admin.id,
+            "responsible_person": "",
+            "deadline": date(2026, 12, 15),
+            "is_initiative": False,
+        },
     )
     db.session.commit()
     stored = db.session.scalar(select(ActionItem))
     assert stored.id == item.id
     assert (stored.area_id, stored.meeting_id, stored.decision_id, stored.issue_id) == (
-        meeting.area_id, meeting.id, decision.id, lamp.id)
+        meeting.area_id,
+        meeting.id,
+        decision.id,
+        lamp.id,
+    )
     assert (stored.status, stored.administration_id) == ("open", admin.id)
     assert stored.deadline == date(2026, 12, 15)
     first = meeting_findings(db.session, meeting)[0]
@@ -185,14 +199,24 @@ def test_general_decision_without_action_item(app):
 
 def test_meeting_observation_has_no_walk_and_the_meeting_area_and_is_idempotent(app):
     meeting, _lamp, _door = meeting_with_findings()
-    data = {"category": "waste", "text": "Glasskår", "lat": INSIDE[0], "lon": INSIDE[1],
-            "location_source": "map", "client_key": "abcdef123456"}
+    data = {
+        "category": "waste",
+        "text": "Glasskår",
+        "lat": INSIDE[0],
+        "lon": INSIDE[1],
+        "location_source": "map",
+        "client_key": "abcdef123456",
+    }
     obs, created = add_meeting_observation(db.session, meeting, data)
     db.session.commit()
     again, created_again = add_meeting_observation(db.session, meeting, data)
     assert created and not created_again and again.id == obs.id
     assert (obs.walk_id, obs.meeting_id, obs.area_id, obs.source) == (
-        None, meeting.id, meeting.area_id, "meeting")
+        None,
+        meeting.id,
+        meeting.area_id,
+        "meeting",
+    )
     assert db.session.scalar(select(Observation).where(Observation.id == obs.id)).text == "Glasskår"
     with pytest.raises(MeetingError):
         add_meeting_observation(db.session, meeting, {"category": "nonsense"})
@@ -221,3 +245,37 @@ def test_live_state_has_totals_decisions_and_new_observations(app):
     assert (state["votes_cast"], state["participants"], state["decided"]) == (3, 1, [door.id])
     assert [o["text"] for o in state["observations"]] == ["Mørkt"]
     assert state["revision"] == meeting.revision
+
+
+def test_two_phones_spending_the_last_dot_at_once_get_one_vote(app):
+    """The revision UPDATE locks the meeting row first, so the count cannot be raced."""
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    meeting, lamp, door = meeting_with_findings(votes=1)
+    p = _participant(meeting)
+    ids = (meeting.id, p.id)
+    engine = db.engine  # threads have no app context of their own
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def spend(issue_id: int) -> None:
+        with Session(engine) as session:
+            m = session.get(type(meeting), ids[0])
+            part = session.get(MeetingParticipant, ids[1])
+            barrier.wait()
+            try:
+                cast_vote(session, m, part, issue_id)
+                session.commit()
+                outcomes.append("ok")
+            except MeetingError as exc:
+                session.rollback()
+                outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=spend, args=(i,)) for i in (lamp.id, door.id)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == ["no_votes_left", "ok"]

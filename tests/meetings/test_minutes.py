@@ -28,9 +28,18 @@ def _held_meeting():
     for p, issue in ((birgit, lamp), (jens, lamp), (police, door), (birgit, lamp)):
         cast_vote(db.session, meeting, p, issue.id)
     record_decision(
-        db.session, meeting, lamp.id, DECISION, None,
-        {"description": "To nye lamper", "administration_id": admin.id, "responsible_person": "",
-         "deadline": date(2026, 12, 1), "is_initiative": False},
+        db.session,
+        meeting,
+        lamp.id,
+        DECISION,
+        None,
+        {
+            "description": "To nye lamper",
+            "administration_id": admin.id,
+            "responsible_person": "",
+            "deadline": date(2026, 12, 1),
+            "is_initiative": False,
+        },
     )
     record_decision(db.session, meeting, None, "Næste møde i marts.")
     db.session.commit()
@@ -62,8 +71,16 @@ def test_minutes_page_shows_consented_names_only(client, auth, kit, app):
 
 @pytest.mark.parametrize(
     ("value", "safe"),
-    [("=SUM(A1:A9)", "'=SUM(A1:A9)"), ("+45 1234", "'+45 1234"), ("-1", "'-1"),
-     ("@cmd", "'@cmd"), ("\tx", "'\tx"), ("Lys på stien", "Lys på stien"), (7, 7), ("", "")],
+    [
+        ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
+        ("+45 1234", "'+45 1234"),
+        ("-1", "'-1"),
+        ("@cmd", "'@cmd"),
+        ("\tx", "'\tx"),
+        ("Lys på stien", "Lys på stien"),
+        (7, 7),
+        ("", ""),
+    ],
 )
 def test_csv_cells_never_start_a_formula(value, safe):
     assert csv_safe(value) == safe
@@ -83,8 +100,13 @@ def test_minutes_csv_has_findings_decisions_and_action_items_injection_safe(app)
     assert kinds.count("Action item") == 1
     action = next(r for r in rows if r[0] == "Action item")
     assert action[1:3] == [str(lamp.id), lamp.title] and action[4] == "3"
-    assert action[6:] == ["To nye lamper", "By- og Landskabsforvaltningen", "2026-12-01",
-                          "Not started", "No"]
+    assert action[6:] == [
+        "To nye lamper",
+        "By- og Landskabsforvaltningen",
+        "2026-12-01",
+        "Not started",
+        "No",
+    ]
     for row in rows:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@")), cell

@@ -100,17 +100,22 @@ def test_closed_meeting_refuses_joining_and_voting(phone, app, new_browser):
     latecomer = new_browser("en")
     assert "meeting is closed" in latecomer.get(f"/m/{meeting.join_token}").get_data(as_text=True)
     assert join(latecomer, meeting).status_code == 409
-    assert latecomer.post(f"/m/{meeting.join_token}/observe",
-                          data={"category": "waste"}).status_code == 302  # not joined
-    assert phone.post(f"/m/{meeting.join_token}/observe",
-                      data={"category": "waste"}).status_code == 409
+    assert (
+        latecomer.post(f"/m/{meeting.join_token}/observe", data={"category": "waste"}).status_code
+        == 302
+    )  # not joined
+    assert (
+        phone.post(f"/m/{meeting.join_token}/observe", data={"category": "waste"}).status_code
+        == 409
+    )
 
 
 def test_join_form_errors(phone, app):
     meeting, _lamp, _door = meeting_with_findings()
     no_role = join(phone, meeting, role="")
     assert no_role.status_code == 400 and "Choose how you take part." in no_role.get_data(
-        as_text=True)
+        as_text=True
+    )
     consent_no_name = join(phone, meeting, name="", consent=True)
     assert consent_no_name.status_code == 400
     assert "Type your name, or untick the box." in consent_no_name.get_data(as_text=True)
@@ -124,14 +129,21 @@ def test_phone_adds_an_observation_to_the_meeting(phone, app):
     join(phone, meeting)
     form = phone.get(f"/m/{meeting.join_token}/observe").get_data(as_text=True)
     assert "data-pin-map" in form
-    bad = phone.post(f"/m/{meeting.join_token}/observe", data={"text": "Uden kategori",
-                                                              "lat": "57.07"})
+    bad = phone.post(
+        f"/m/{meeting.join_token}/observe", data={"text": "Uden kategori", "lat": "57.07"}
+    )
     assert bad.status_code == 400
     assert "Uden kategori" in bad.get_data(as_text=True)
-    resp = phone.post(f"/m/{meeting.join_token}/observe", data={
-        "category": "waste", "text": "Glasskår ved legepladsen",
-        "lat": str(INSIDE[0]).replace(".", ","), "lon": str(INSIDE[1]), "client_key": "k" * 16,
-    })
+    resp = phone.post(
+        f"/m/{meeting.join_token}/observe",
+        data={
+            "category": "waste",
+            "text": "Glasskår ved legepladsen",
+            "lat": str(INSIDE[0]).replace(".", ","),
+            "lon": str(INSIDE[1]),
+            "client_key": "k" * 16,
+        },
+    )
     assert resp.status_code == 303
     obs = db.session.scalar(select(Observation).where(Observation.meeting_id == meeting.id))
     assert (obs.category, obs.walk_id, obs.area_id) == ("waste", None, meeting.area_id)
