@@ -146,5 +146,8 @@ def seed_demo(session: Session, now: datetime | None = None) -> dict | None:
     issues = seed_demo_triage(
         session, coordinator.id, {"lovvangen": lovvangen, "midtbyen": midtbyen, "planned": planned}
     )
+    from fieldapp.areas.assign import reassign_all
+
+    reassign_all(session)  # the observations were made before their walks got areas
     meetings = seed_demo_meetings(session, coordinator.id, now=now)
     return {"walks": 3, "observations": count, "issues": issues, "meetings": meetings}

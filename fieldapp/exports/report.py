@@ -116,7 +116,8 @@ def area_report(
         plan_counts=status_counts(session, PlanFilter(area_id=area.id), today),
         plan_overdue=[i for i in items if is_overdue(i, today)],
         plan_done=[
-            i for i in items
+            i
+            for i in items
             if i.status == "done" and i.completed_at and start <= i.completed_at < end
         ],
         hot_spots=analyses.hot_spots(session, scope, tz, limit=10),

@@ -6,6 +6,8 @@ keyset page at a time, so a large export never sits in memory.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import (
     Blueprint,
     Response,
@@ -34,6 +36,7 @@ from fieldapp.exports.geojson_export import geojson_chunks
 from fieldapp.exports.report import area_report
 from fieldapp.extensions import db
 from fieldapp.plans.models import ACTION_STATUS_LABELS
+from fieldapp.stats.analyses import DATE_RANGE
 from fieldapp.stats.criteria import KIND_LABELS, STATUS_LABELS
 from fieldapp.stats.formatting import STATUS_SYMBOLS, local_tz, number, target_text, today
 from fieldapp.taxonomy import CATEGORY_BY_CODE
@@ -57,7 +60,11 @@ def _filters(kind: str) -> Filters:
     filters, errors = parse_filters(request.args, Filters(kind=kind))
     if errors:
         abort_with(400, " ".join(_(message) for message in errors.values()))
-    return Filters(**{**filters.__dict__, "kind": kind})
+    # Checked before streaming starts: a year-1 date would fail half-way through the file.
+    low, high = DATE_RANGE
+    if any(d and not low <= d <= high for d in (filters.date_from, filters.date_to)):
+        abort_with(400, _("Choose a date between 1990 and 2100."))
+    return replace(filters, kind=kind)
 
 
 @bp.get("/")
@@ -68,8 +75,10 @@ def index():
     downloads = [
         (_("CSV for Danish Excel (semicolon)"), url_for(f".{filters.kind}_csv", **params)),
         (_("CSV with commas"), url_for(f".{filters.kind}_csv", sep="comma", **params)),
-        (_("GeoJSON for maps (only rows with a position)"),
-         url_for(f".{filters.kind}_geojson", **params)),
+        (
+            _("GeoJSON for maps (only rows with a position)"),
+            url_for(f".{filters.kind}_geojson", **params),
+        ),
     ]
     year = today().year
     return render_template(
@@ -117,9 +126,7 @@ def _csv(kind: str, columns):
     filters = _filters(kind)
     sep = _separator()
     headers = [_(header) for _key, header in columns]
-    chunks = csv_lines(
-        _records(kind, filters), columns, headers, sep=sep, yes=_("yes"), no=_("no")
-    )
+    chunks = csv_lines(_records(kind, filters), columns, headers, sep=sep, yes=_("yes"), no=_("no"))
     return _download(chunks, "text/csv", _filename(kind, "csv"))
 
 
@@ -202,4 +209,3 @@ def report_pdf(area_id: int, year: int):
     )
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
-

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from fieldapp.areas.assign import assign_observation
 from fieldapp.capture.models import Observation
 from fieldapp.capture.services import find_by_client_key
 from fieldapp.groups.models import LocalGroup
@@ -292,6 +293,8 @@ def add_meeting_observation(
         client_key=data.get("client_key") or None,
         source="meeting",
     )
+    if observation.area_id is None:
+        assign_observation(session, observation)
     session.add(observation)
     session.flush()
     return observation, True

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from fieldapp.areas.assign import assign_observation
 from fieldapp.capture.models import Observation
 from fieldapp.capture.services import _attach, store_photos
 from fieldapp.media.photos import ProcessedPhoto
@@ -154,6 +155,7 @@ def create_request(
     )
     store_photos(storage, photos)
     _attach(observation, photos)
+    assign_observation(session, observation)
     session.add(observation)
     session.flush()
     return observation, True

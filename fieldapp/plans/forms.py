@@ -69,6 +69,10 @@ class ActionItemForm(FlaskForm):
         _l("Counts as a safety initiative (for the success criteria)"), default=False
     )
 
+    def validate_deadline(self, field):
+        if field.data is not None and not 2000 <= field.data.year <= 2100:
+            raise ValidationError(_l("Choose a deadline between 2000 and 2100."))
+
     def validate_responsible_person(self, field):
         if self.administration_id.data is None and not field.data:
             raise ValidationError(

@@ -110,8 +110,10 @@ def source_links(item: ActionItem, sources) -> list[tuple[str, str | None]]:
     if item.meeting_id in sources.meetings:
         meeting = sources.meetings[item.meeting_id]
         links.append(
-            (_("Meeting: %(title)s", title=meeting.title),
-             link("meetings.detail", meeting_id=meeting.id))
+            (
+                _("Meeting: %(title)s", title=meeting.title),
+                link("meetings.detail", meeting_id=meeting.id),
+            )
         )
     if item.decision_id in sources.decisions:
         text = sources.decisions[item.decision_id].text
@@ -120,8 +122,10 @@ def source_links(item: ActionItem, sources) -> list[tuple[str, str | None]]:
     if item.issue_id in sources.issues:
         issue_id, title = sources.issues[item.issue_id]
         links.append(
-            (_("Issue #%(id)d %(title)s", id=issue_id, title=title),
-             url_for("triage.issue", issue_id=issue_id))
+            (
+                _("Issue #%(id)d %(title)s", id=issue_id, title=title),
+                url_for("triage.issue", issue_id=issue_id),
+            )
         )
     return links
 

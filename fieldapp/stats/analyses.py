@@ -33,6 +33,8 @@ CELL_METRES = 100
 LAT_STEP = CELL_METRES / 111_320
 LON_STEP = LAT_STEP / math.cos(math.radians(56.0))
 MAX_MONTHS = 36
+# Dates far outside this overflow when turned into UTC times; nobody means them.
+DATE_RANGE = (date(1990, 1, 1), date(2100, 12, 31))
 HOUR_BANDS = {hour: code for code, _l, _s, _e in TIMES_OF_DAY for hour in local_hours(code)}
 
 
@@ -153,8 +155,7 @@ def safety_by_area(session: Session, scope: Scope, tz: str) -> list[PlaceSafety]
     rows = session.execute(query).all()
     names = dict(session.execute(select(Area.id, Area.name)).all())
     result = [
-        PlaceSafety(names.get(aid, ""), float(avg), count, place_id=aid)
-        for aid, avg, count in rows
+        PlaceSafety(names.get(aid, ""), float(avg), count, place_id=aid) for aid, avg, count in rows
     ]
     return sorted(result, key=lambda p: (p.place_id is None, p.name.lower()))
 
@@ -162,8 +163,13 @@ def safety_by_area(session: Session, scope: Scope, tz: str) -> list[PlaceSafety]
 def safety_by_walk(session: Session, scope: Scope, tz: str, limit: int = 50) -> list[PlaceSafety]:
     query = (
         observations_query(
-            scope, tz, Walk.id, Walk.title, Walk.starts_at,
-            func.avg(Observation.safety), func.count(),
+            scope,
+            tz,
+            Walk.id,
+            Walk.title,
+            Walk.starts_at,
+            func.avg(Observation.safety),
+            func.count(),
         )
         .join(Walk, Walk.id == Observation.walk_id)
         .where(Observation.safety.is_not(None))
@@ -192,6 +198,7 @@ class ResolutionRow:
 def resolution_days(session: Session, scope: Scope, tz: str) -> list[tuple[int | None, float]]:
     """(administration id, days from the last forwarding to the last resolution) per issue
     resolved in the period."""
+
     def last(to_status: str):
         return (
             select(IssueEvent.issue_id, func.max(IssueEvent.at).label("at"))

@@ -41,10 +41,14 @@ def parse_scope(args) -> tuple[Scope, dict[str, str]]:
         if not text:
             return None
         try:
-            return date.fromisoformat(text)
+            value = date.fromisoformat(text)
         except ValueError:
             errors[name] = _("Enter the date as YYYY-MM-DD, e.g. 2026-10-01.")
             return None
+        if not analyses.DATE_RANGE[0] <= value <= analyses.DATE_RANGE[1]:
+            errors[name] = _("Choose a date between 1990 and 2100.")
+            return None
+        return value
 
     date_from, date_to = day("from"), day("to")
     if date_from is None and date_to is None and not errors.keys() & {"from", "to"}:
@@ -95,7 +99,9 @@ def index():
             ),
             fmt=number,
             y_max=5,
-        ) if by_area else None,
+        )
+        if by_area
+        else None,
         "resolution": bar_chart(
             [r.short_name or _("Not assigned") for r in resolution],
             [Series(_("Median days"), [r.median_days for r in resolution])],
@@ -104,7 +110,9 @@ def index():
                 "per administration."
             ),
             fmt=number,
-        ) if resolution else None,
+        )
+        if resolution
+        else None,
         "trend": bar_chart(
             [month_label(y, m, months_short) for y, m in trend.months],
             [Series(_("Opened"), trend.opened), Series(_("Closed"), trend.closed)],
@@ -113,7 +121,9 @@ def index():
                 "closed as hatched bars."
             ),
             fmt=number,
-        ) if trend.months else None,
+        )
+        if trend.months
+        else None,
     }
     return render_template(
         "stats/analyses.html",
@@ -150,9 +160,14 @@ def observations_geojson():
         return jsonify(error=_("Bad request"), details=errors, status=400), 400
     query = (
         analyses.observations_query(
-            scope, local_tz(),
-            Observation.id, Observation.category, Observation.text, Observation.lat,
-            Observation.lon, Observation.created_at,
+            scope,
+            local_tz(),
+            Observation.id,
+            Observation.category,
+            Observation.text,
+            Observation.lat,
+            Observation.lon,
+            Observation.created_at,
         )
         .where(Observation.lat.is_not(None), Observation.lon.is_not(None))
         .order_by(Observation.created_at.desc(), Observation.id.desc())
@@ -178,4 +193,3 @@ def observations_geojson():
     resp.mimetype = "application/geo+json"
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
-

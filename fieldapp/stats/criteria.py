@@ -209,9 +209,7 @@ def actual_value(
     if kind == "manual":
         return manual_value(session, criterion.id, year)
     if kind == "share_resolved_within_days":
-        return share_resolved_within_days(
-            session, criterion.area_id, year, criterion.days or 0, tz
-        )
+        return share_resolved_within_days(session, criterion.area_id, year, criterion.days or 0, tz)
     if kind == "safety_average":
         return safety_average(session, criterion.area_id, year, tz)
     counters = {

@@ -39,7 +39,9 @@ def target_text(c: SuccessCriterion) -> str:
     if c.kind == "share_resolved_within_days":
         return _(
             "%(direction)s %(value)s resolved within %(days)d days",
-            direction=direction, value=number(c.target, True), days=c.days or 0,
+            direction=direction,
+            value=number(c.target, True),
+            days=c.days or 0,
         )
     if c.kind in COUNT_KINDS:
         return _("%(direction)s %(value)s a year", direction=direction, value=number(c.target))

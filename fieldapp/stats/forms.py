@@ -97,7 +97,9 @@ class CriterionForm(FlaskForm):
     first_year = YearField(_l("First year"), validators=[Optional(), YEAR_RANGE])
     last_year = YearField(_l("Last year"), validators=[Optional(), YEAR_RANGE])
     data_source = TextAreaField(
-        _l("Data source"), filters=[_strip], validators=[Optional(), Length(max=2000)],
+        _l("Data source"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=2000)],
         render_kw={"rows": 2},
     )
     measured_by = StringField(
@@ -143,13 +145,9 @@ class CriterionForm(FlaskForm):
 
 
 class ValueForm(FlaskForm):
-    year = YearField(
-        _l("Year"), validators=[InputRequired(_l("Enter the year.")), YEAR_RANGE]
-    )
+    year = YearField(_l("Year"), validators=[InputRequired(_l("Enter the year.")), YEAR_RANGE])
     value = NumberField(_l("Value"))
-    source = StringField(
-        _l("Source"), filters=[_strip], validators=[Optional(), Length(max=300)]
-    )
+    source = StringField(_l("Source"), filters=[_strip], validators=[Optional(), Length(max=300)])
 
     def validate_value(self, field):
         if field.data is None:

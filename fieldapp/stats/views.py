@@ -32,8 +32,18 @@ bp = Blueprint("stats", __name__, url_prefix="/stats")
 bp.register_blueprint(analysis_views.bp)
 
 CRITERION_FIELDS = (
-    "title", "area_id", "kind", "direction", "target", "days", "baseline", "baseline_year",
-    "first_year", "last_year", "data_source", "measured_by",
+    "title",
+    "area_id",
+    "kind",
+    "direction",
+    "target",
+    "days",
+    "baseline",
+    "baseline_year",
+    "first_year",
+    "last_year",
+    "data_source",
+    "measured_by",
 )
 
 
@@ -44,16 +54,23 @@ def criterion_card(c: SuccessCriterion, day: date) -> dict:
     refs = [Reference(c.target, _("Target %(value)s", value=number(c.target, percent)))]
     if c.baseline is not None:
         label = (
-            _("Baseline %(value)s (%(year)d)", value=number(c.baseline, percent),
-              year=c.baseline_year)
-            if c.baseline_year else _("Baseline %(value)s", value=number(c.baseline, percent))
+            _(
+                "Baseline %(value)s (%(year)d)",
+                value=number(c.baseline, percent),
+                year=c.baseline_year,
+            )
+            if c.baseline_year
+            else _("Baseline %(value)s", value=number(c.baseline, percent))
         )
         refs.append(Reference(c.baseline, label, "baseline"))
     years = [r.year for r in results]
     label = _(
         "Bar chart: %(title)s. The actual value per year from %(first)d to %(last)d; "
         "the target is %(target)s.",
-        title=c.title, first=years[0], last=years[-1], target=target_text(c),
+        title=c.title,
+        first=years[0],
+        last=years[-1],
+        target=target_text(c),
     )
     if c.baseline is not None:
         label += " " + _("The baseline is %(value)s.", value=number(c.baseline, percent))
@@ -142,8 +159,8 @@ def criteria():
 
 
 def _back(area_id: int | None) -> str:
-    return url_for("stats.area_dashboard", area_id=area_id) if area_id else url_for(
-        "stats.dashboard"
+    return (
+        url_for("stats.area_dashboard", area_id=area_id) if area_id else url_for("stats.dashboard")
     )
 
 
@@ -247,4 +264,3 @@ def delete_value(criterion_id: int, value_id: int):
         db.session.commit()
         flash(_("The value for %(year)d is deleted.", year=year), "success")
     return redirect(url_for("stats.criterion_values", criterion_id=criterion_id))
-

@@ -31,14 +31,31 @@ def lovvangen(app):
     created = f.utc(2026, 2, 2, 9)
     for days in (10, 95, 30):
         f.make_issue(created, area=area, admin=admin, forwarded_after=1, resolved_after=days)
-    f.make_item(area, "Informationsmøde for nye beboere", status="done", initiative=True,
-                admin=admin, completed_at=f.utc(2026, 3, 10, 12))
-    f.make_item(area, "Beskær buskene ved legepladsen", status="open", admin=admin,
-                deadline=date(2026, 10, 31))
-    f.make_criterion(area, "initiatives_per_year", 3,
-                     title="Mindst 3 tryghedsskabende initiativer om året")
-    f.make_criterion(area, "share_resolved_within_days", 80, days=90,
-                     title="80 % af sagerne løst inden for 90 dage")
+    f.make_item(
+        area,
+        "Informationsmøde for nye beboere",
+        status="done",
+        initiative=True,
+        admin=admin,
+        completed_at=f.utc(2026, 3, 10, 12),
+    )
+    f.make_item(
+        area,
+        "Beskær buskene ved legepladsen",
+        status="open",
+        admin=admin,
+        deadline=date(2026, 10, 31),
+    )
+    f.make_criterion(
+        area, "initiatives_per_year", 3, title="Mindst 3 tryghedsskabende initiativer om året"
+    )
+    f.make_criterion(
+        area,
+        "share_resolved_within_days",
+        80,
+        days=90,
+        title="80 % af sagerne løst inden for 90 dage",
+    )
     return area
 
 
@@ -53,8 +70,11 @@ def test_report_page_has_the_years_figures(coordinator, lovvangen) -> None:
     page = resp.get_data(as_text=True)
     assert "Løvvangen 2026" in page
     figures = {
-        "Safety walks held": "1", "Dialogue meetings held": "1", "Observations": "3",
-        "Average safety feeling (1–5)": "3", "Issues created": "3",
+        "Safety walks held": "1",
+        "Dialogue meetings held": "1",
+        "Observations": "3",
+        "Average safety feeling (1–5)": "3",
+        "Issues created": "3",
     }
     for label, value in figures.items():
         assert f"<dt>{label}</dt><dd>{value}</dd>" in page, label

@@ -31,13 +31,30 @@ def plan(app):
     decision = f.make_decision(meeting, "Der skal mere lys på stien")
     issue = f.make_issue(f.utc(2026, 9, 1, 8), area=area, title="Mørk sti ved blok 4")
     items = {
-        "late": f.make_item(area, "Beskær buskene ved legepladsen", status="in_progress",
-                            deadline=date(2026, 10, 31), admin=housing),
-        "meeting": f.make_item(area, "To nye lamper på stien", deadline=date(2026, 12, 15),
-                               admin=parks, meeting_id=meeting.id, decision_id=decision.id,
-                               issue_id=issue.id),
-        "done": f.make_item(area, "Informationsmøde", status="done", admin=housing,
-                            deadline=date(2026, 3, 1), completed_at=f.utc(2026, 3, 10, 12)),
+        "late": f.make_item(
+            area,
+            "Beskær buskene ved legepladsen",
+            status="in_progress",
+            deadline=date(2026, 10, 31),
+            admin=housing,
+        ),
+        "meeting": f.make_item(
+            area,
+            "To nye lamper på stien",
+            deadline=date(2026, 12, 15),
+            admin=parks,
+            meeting_id=meeting.id,
+            decision_id=decision.id,
+            issue_id=issue.id,
+        ),
+        "done": f.make_item(
+            area,
+            "Informationsmøde",
+            status="done",
+            admin=housing,
+            deadline=date(2026, 3, 1),
+            completed_at=f.utc(2026, 3, 10, 12),
+        ),
         "person": f.make_item(area, "Skilt med kontaktinfo", person="Afdelingsbestyrelsen"),
     }
     return area, parks, housing, items
@@ -64,8 +81,12 @@ def test_overdue_items_say_so_in_words(client, plan) -> None:
     area, _parks, _housing, items = plan
     f.login(client, f.make_user("coordinator", "k@example.dk"))
     page = client.get(f"/plans/area/{area.id}").get_data(as_text=True)
-    late = re.search(rf'<li class="card plan-item is-overdue" id="item-{items["late"].id}">'
-                     r"(.*?)</li>\s*(?:<li|</ol>)", page, re.S)
+    late = re.search(
+        rf'<li class="card plan-item is-overdue" id="item-{items["late"].id}">'
+        r"(.*?)</li>\s*(?:<li|</ol>)",
+        page,
+        re.S,
+    )
     assert late, "the overdue item is not marked"
     assert "Overdue" in late.group(1) and "October 31, 2026" in late.group(1)
     assert page.count("plan-item is-overdue") == 1  # the done item past its deadline is not
@@ -93,9 +114,14 @@ def test_filters_by_status_and_administration(client, plan) -> None:
 def test_coordinator_creates_and_edits_an_item(client, plan) -> None:
     area, parks, _housing, _items = plan
     f.login(client, f.make_user("coordinator", "k@example.dk"))
-    data = {"description": "Ryd op i kælderskakten", "area_id": str(area.id),
-            "administration_id": "", "responsible_person": "", "deadline": "31-12-2026",
-            "status": "open"}
+    data = {
+        "description": "Ryd op i kælderskakten",
+        "area_id": str(area.id),
+        "administration_id": "",
+        "responsible_person": "",
+        "deadline": "31-12-2026",
+        "status": "open",
+    }
     resp = client.post("/plans/new", data=data)
     assert resp.status_code == 400
     body = resp.get_data(as_text=True)
@@ -107,15 +133,21 @@ def test_coordinator_creates_and_edits_an_item(client, plan) -> None:
     assert resp.status_code == 302
     item = db.session.query(ActionItem).filter_by(description="Ryd op i kælderskakten").one()
     assert (item.area_id, item.administration_id, item.deadline, item.is_initiative) == (
-        area.id, parks.id, date(2026, 12, 31), True
+        area.id,
+        parks.id,
+        date(2026, 12, 31),
+        True,
     )
     resp = client.post(f"/plans/{item.id}/edit", data={**data, "status": "done"})
     assert resp.status_code == 302
     db.session.refresh(item)
     assert item.status == "done" and item.completed_at is not None
     assert client.get(f"/plans/new?area={area.id}").status_code == 200
-    assert client.post("/plans/new", data={**data, "administration_id": "987654"})\
-        .status_code == 400
+    assert (
+        client.post("/plans/new", data={**data, "administration_id": "987654"}).status_code == 400
+    )
+    resp = client.post("/plans/new", data={**data, "deadline": "0001-01-01"})
+    assert "Choose a deadline between 2000 and 2100." in resp.get_data(as_text=True)
 
 
 def test_done_stamps_completed_at_and_reopening_clears_it(client, plan) -> None:
@@ -132,8 +164,9 @@ def test_done_stamps_completed_at_and_reopening_clears_it(client, plan) -> None:
     db.session.refresh(item)
     assert item.status == "in_progress" and item.completed_at is None
     assert client.post(f"/plans/{item.id}/status", data={"status": "finished"}).status_code == 400
-    resp = client.post(f"/plans/{item.id}/status", data={"status": "open",
-                                                         "back": "https://evil.example"})
+    resp = client.post(
+        f"/plans/{item.id}/status", data={"status": "open", "back": "https://evil.example"}
+    )
     assert resp.location.endswith(f"/plans/area/{area.id}#item-{item.id}")
 
 
@@ -151,8 +184,10 @@ def test_staff_see_and_move_only_their_administrations_items(client, plan) -> No
     assert resp.status_code == 302
     db.session.refresh(items["late"])
     assert items["late"].status == "done"
-    assert client.post(f"/plans/{items['meeting'].id}/status", data={"status": "done"})\
-        .status_code == 404
+    assert (
+        client.post(f"/plans/{items['meeting'].id}/status", data={"status": "done"}).status_code
+        == 404
+    )
     assert client.get("/plans/new").status_code == 403
     assert client.get(f"/plans/{items['late'].id}/edit").status_code == 403
 

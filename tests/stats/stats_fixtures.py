@@ -38,7 +38,10 @@ def make_area(name: str = "Løvvangen", box=LOVVANGEN_BOX) -> Area:
     area = Area(
         name=name,
         geometry=json.dumps({"type": "Polygon", "coordinates": [ring]}),
-        south=south, west=west, north=north, east=east,
+        south=south,
+        west=west,
+        north=north,
+        east=east,
     )
     db.session.add(area)
     db.session.commit()
@@ -69,8 +72,12 @@ def login(client, user, language: str = "en"):
 
 def make_walk(area: Area | None, starts_at: datetime, status: str = "closed", **fields) -> Walk:
     walk = Walk(
-        title=fields.pop("title", "Tryghedsvandring"), place_name="Løvvangen",
-        starts_at=starts_at, status=status, area_id=area.id if area else None, **fields,
+        title=fields.pop("title", "Tryghedsvandring"),
+        place_name="Løvvangen",
+        starts_at=starts_at,
+        status=status,
+        area_id=area.id if area else None,
+        **fields,
     )
     db.session.add(walk)
     db.session.commit()
@@ -80,8 +87,11 @@ def make_walk(area: Area | None, starts_at: datetime, status: str = "closed", **
 def make_meeting(area: Area | None, starts_at: datetime, status: str = "closed") -> Meeting:
     group = LocalGroup(name="Løvvangen Samråd", area_id=area.id if area else None)
     meeting = Meeting(
-        group=group, area_id=area.id if area else None, title="Dialogmøde",
-        starts_at=starts_at, status=status,
+        group=group,
+        area_id=area.id if area else None,
+        title="Dialogmøde",
+        starts_at=starts_at,
+        status=status,
     )
     db.session.add(meeting)
     db.session.commit()
@@ -101,8 +111,16 @@ def make_obs(
     **fields,
 ) -> Observation:
     obs = Observation(
-        walk=walk, area_id=area.id if area else None, category=category, safety=safety,
-        text=text, lat=lat, lon=lon, created_at=created_at, updated_at=created_at, **fields,
+        walk=walk,
+        area_id=area.id if area else None,
+        category=category,
+        safety=safety,
+        text=text,
+        lat=lat,
+        lon=lon,
+        created_at=created_at,
+        updated_at=created_at,
+        **fields,
     )
     db.session.add(obs)
     db.session.commit()
@@ -121,27 +139,46 @@ def make_issue(
 ) -> Issue:
     """An issue with its audit events: forwarded and resolved `…_after` days after creation."""
     issue = Issue(
-        title=fields.pop("title", "Mørk sti"), category=fields.pop("category", "lighting"),
-        area_id=area.id if area else None, administration_id=admin.id if admin else None,
-        created_at=created_at, updated_at=created_at, status_changed_at=created_at,
-        status="new", lat=fields.pop("lat", LAT), lon=fields.pop("lon", LON), **fields,
+        title=fields.pop("title", "Mørk sti"),
+        category=fields.pop("category", "lighting"),
+        area_id=area.id if area else None,
+        administration_id=admin.id if admin else None,
+        created_at=created_at,
+        updated_at=created_at,
+        status_changed_at=created_at,
+        status="new",
+        lat=fields.pop("lat", LAT),
+        lon=fields.pop("lon", LON),
+        **fields,
     )
     db.session.add(issue)
     db.session.flush()
     db.session.add(IssueEvent(issue_id=issue.id, at=created_at, kind="created", to_status="new"))
     if forwarded_after is not None:
         at = created_at + timedelta(days=forwarded_after)
-        db.session.add(IssueEvent(
-            issue_id=issue.id, at=at, kind="status", from_status="new", to_status="forwarded",
-            administration_id=issue.administration_id,
-        ))
+        db.session.add(
+            IssueEvent(
+                issue_id=issue.id,
+                at=at,
+                kind="status",
+                from_status="new",
+                to_status="forwarded",
+                administration_id=issue.administration_id,
+            )
+        )
         issue.status = "forwarded"
     if resolved_after is not None:
         at = created_at + timedelta(days=resolved_after)
-        db.session.add(IssueEvent(
-            issue_id=issue.id, at=at, kind="status", from_status=issue.status,
-            to_status="resolved", administration_id=issue.administration_id,
-        ))
+        db.session.add(
+            IssueEvent(
+                issue_id=issue.id,
+                at=at,
+                kind="status",
+                from_status=issue.status,
+                to_status="resolved",
+                administration_id=issue.administration_id,
+            )
+        )
         issue.status = "resolved"
         issue.status_changed_at = at
     if status is not None:
@@ -163,10 +200,15 @@ def make_item(
     **fields,
 ) -> ActionItem:
     item = ActionItem(
-        area_id=area.id if area else None, description=description, status=status,
-        completed_at=completed_at, deadline=deadline,
-        administration_id=admin.id if admin else None, responsible_person=person,
-        is_initiative=initiative, **fields,
+        area_id=area.id if area else None,
+        description=description,
+        status=status,
+        completed_at=completed_at,
+        deadline=deadline,
+        administration_id=admin.id if admin else None,
+        responsible_person=person,
+        is_initiative=initiative,
+        **fields,
     )
     db.session.add(item)
     db.session.commit()
@@ -176,8 +218,12 @@ def make_item(
 def make_criterion(area: Area | None, kind: str, target: float, **fields) -> SuccessCriterion:
     values = fields.pop("values", {})
     criterion = SuccessCriterion(
-        area_id=area.id if area else None, title=fields.pop("title", f"Kriterium {kind}"),
-        kind=kind, target=target, direction=fields.pop("direction", "at_least"), **fields,
+        area_id=area.id if area else None,
+        title=fields.pop("title", f"Kriterium {kind}"),
+        kind=kind,
+        target=target,
+        direction=fields.pop("direction", "at_least"),
+        **fields,
     )
     for year, value in values.items():
         criterion.values.append(CriterionValue(year=year, value=value, source="Indeks"))

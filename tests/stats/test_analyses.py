@@ -123,7 +123,8 @@ def test_safety_feeling_per_area_and_per_walk(areas) -> None:
     make_obs(utc(2026, 10, 7, 9), area=midt, safety=None)
     by_area = analyses.safety_by_area(db.session, Scope(), TZ)
     assert [(p.name, p.average, p.count) for p in by_area] == [
-        ("Løvvangen", 3.0, 2), ("Midtbyen", 5.0, 1),
+        ("Løvvangen", 3.0, 2),
+        ("Midtbyen", 5.0, 1),
     ]
     by_walk = analyses.safety_by_walk(db.session, Scope(lov.id), TZ)
     assert [(p.name, p.average, p.count) for p in by_walk] == [("Aftenvandring", 3.0, 2)]
@@ -142,21 +143,35 @@ def coordinator(client, app):
 def test_analyses_page_and_map_data(coordinator, areas) -> None:
     lov, midt = areas
     walk = make_walk(lov, utc(2026, 10, 6, 16))
-    make_obs(utc(2026, 10, 6, 16, 5), walk=walk, area=lov, safety=2, category="lighting",
-             reporter_email="hemmelig@example.dk", email_consent=True, text="Mørk sti")
+    make_obs(
+        utc(2026, 10, 6, 16, 5),
+        walk=walk,
+        area=lov,
+        safety=2,
+        category="lighting",
+        reporter_email="hemmelig@example.dk",
+        email_consent=True,
+        text="Mørk sti",
+    )
     make_obs(utc(2026, 10, 6, 16, 5), area=midt, safety=4, lat=57.045, lon=9.92)
     resp = coordinator.get(f"/stats/analyses/?area={lov.id}&from=2026-01-01&to=2026-12-31")
     assert resp.status_code == 200
     page = resp.get_data(as_text=True)
-    for heading in ("Hot spots", "Time of day and month", "Safety feeling per place",
-                    "Median time to resolution per administration",
-                    "Issues opened and closed per month"):
+    for heading in (
+        "Hot spots",
+        "Time of day and month",
+        "Safety feeling per place",
+        "Median time to resolution per administration",
+        "Issues opened and closed per month",
+    ):
         assert heading in page
     assert 'role="img"' in page and "<table" in page
 
-    data = json.loads(coordinator.get(
-        f"/stats/analyses/observations.geojson?area={lov.id}&from=2026-01-01"
-    ).get_data(as_text=True))
+    data = json.loads(
+        coordinator.get(
+            f"/stats/analyses/observations.geojson?area={lov.id}&from=2026-01-01"
+        ).get_data(as_text=True)
+    )
     assert [f["geometry"]["coordinates"] for f in data["features"]] == [[LON, LAT]]
     assert "hemmelig" not in json.dumps(data)
     assert data["truncated"] is False
@@ -171,6 +186,10 @@ def test_bad_filters_get_a_message_and_a_400(coordinator, areas) -> None:
     resp = coordinator.get("/stats/analyses/?from=2026-12-01&to=2026-01-01")
     assert resp.status_code == 400
     assert "The end date is before the start date." in resp.get_data(as_text=True)
+    for extreme in ("from=0001-01-01", "to=9999-12-31"):
+        resp = coordinator.get(f"/stats/analyses/?{extreme}")
+        assert resp.status_code == 400
+        assert "Choose a date between 1990 and 2100." in resp.get_data(as_text=True)
     resp = coordinator.get("/stats/analyses/observations.geojson?to=never")
     assert resp.status_code == 400
     assert resp.is_json

@@ -49,21 +49,26 @@ def areas(app):
 
 def test_three_initiatives_in_2026_meet_a_target_of_three(areas) -> None:
     lov, midt = areas
-    make_item(lov, "Informationsmøde", status="done", initiative=True,
-              completed_at=utc(2026, 3, 10, 11))
-    make_item(lov, "Tryghedsvandring", status="done", initiative=True,
-              completed_at=utc(2026, 10, 20, 17))
+    make_item(
+        lov, "Informationsmøde", status="done", initiative=True, completed_at=utc(2026, 3, 10, 11)
+    )
+    make_item(
+        lov, "Tryghedsvandring", status="done", initiative=True, completed_at=utc(2026, 10, 20, 17)
+    )
     # 31 Dec 2025 23:30 UTC is 1 January 2026 00:30 in Copenhagen: it counts for 2026.
-    make_item(lov, "Nytårsvagt", status="done", initiative=True,
-              completed_at=utc(2025, 12, 31, 23, 30))
+    make_item(
+        lov, "Nytårsvagt", status="done", initiative=True, completed_at=utc(2025, 12, 31, 23, 30)
+    )
     # Not counted: not an initiative, not done, other area, another year (local time).
     make_item(lov, "Ny lampe", status="done", completed_at=utc(2026, 5, 1, 10))
     make_item(lov, "Beboermøde", status="in_progress", initiative=True)
     make_item(lov, "Aflyst", status="cancelled", initiative=True)
-    make_item(midt, "Andet område", status="done", initiative=True,
-              completed_at=utc(2026, 5, 1, 10))
-    make_item(lov, "Sidste år", status="done", initiative=True,
-              completed_at=utc(2025, 12, 31, 22, 30))  # 23:30 local, still 2025
+    make_item(
+        midt, "Andet område", status="done", initiative=True, completed_at=utc(2026, 5, 1, 10)
+    )
+    make_item(
+        lov, "Sidste år", status="done", initiative=True, completed_at=utc(2025, 12, 31, 22, 30)
+    )  # 23:30 local, still 2025
 
     assert initiatives_per_year(db.session, lov.id, 2026, TZ) == 3
     assert initiatives_per_year(db.session, lov.id, 2025, TZ) == 1
@@ -79,8 +84,9 @@ def test_three_initiatives_in_2026_meet_a_target_of_three(areas) -> None:
 def test_two_initiatives_are_in_progress_this_year_and_not_met_for_a_past_year(areas) -> None:
     lov, _midt = areas
     for month in (2, 9):
-        make_item(lov, "Initiativ", status="done", initiative=True,
-                  completed_at=utc(2026, month, 1, 12))
+        make_item(
+            lov, "Initiativ", status="done", initiative=True, completed_at=utc(2026, month, 1, 12)
+        )
     criterion = make_criterion(lov, "initiatives_per_year", 3, first_year=2026, last_year=2026)
     [now] = criterion_results(db.session, criterion, IN_2026, TZ)
     assert (now.actual, now.status) == (2, "in_progress")
@@ -105,8 +111,9 @@ def test_share_resolved_within_90_days_is_two_of_three(areas) -> None:
     assert share.percent == pytest.approx(66.67, abs=0.01)
     assert share_resolved_within_days(db.session, lov.id, 2024, 90, TZ) is None
 
-    criterion = make_criterion(lov, "share_resolved_within_days", 80, days=90,
-                               first_year=2026, last_year=2026)
+    criterion = make_criterion(
+        lov, "share_resolved_within_days", 80, days=90, first_year=2026, last_year=2026
+    )
     [result] = criterion_results(db.session, criterion, IN_2027, TZ)
     assert round(result.actual, 1) == 66.7
     assert (result.within, result.counted, result.status) == (2, 3, "not_met")
@@ -118,10 +125,24 @@ def test_a_reopened_issue_counts_from_its_last_resolution(areas) -> None:
     # Reopened, then resolved again 100 days after creation.
     from fieldapp.triage.models import IssueEvent
 
-    db.session.add(IssueEvent(issue_id=issue.id, at=utc(2026, 1, 20, 9), kind="status",
-                              from_status="resolved", to_status="in_progress"))
-    db.session.add(IssueEvent(issue_id=issue.id, at=utc(2026, 4, 15, 9), kind="status",
-                              from_status="in_progress", to_status="resolved"))
+    db.session.add(
+        IssueEvent(
+            issue_id=issue.id,
+            at=utc(2026, 1, 20, 9),
+            kind="status",
+            from_status="resolved",
+            to_status="in_progress",
+        )
+    )
+    db.session.add(
+        IssueEvent(
+            issue_id=issue.id,
+            at=utc(2026, 4, 15, 9),
+            kind="status",
+            from_status="in_progress",
+            to_status="resolved",
+        )
+    )
     db.session.commit()
     share = resolution_share(db.session, lov.id, 2026, 90, TZ)
     assert (share.within, share.counted) == (0, 1)
@@ -171,8 +192,14 @@ def test_inquiries_count_by_local_year(areas) -> None:
 def test_manual_values_per_year(areas) -> None:
     lov, _midt = areas
     criterion = make_criterion(
-        lov, "manual", 66.3, baseline=60.9, baseline_year=2015,
-        first_year=2024, last_year=2026, values={2024: 62.4, 2025: 66.3},
+        lov,
+        "manual",
+        66.3,
+        baseline=60.9,
+        baseline_year=2015,
+        first_year=2024,
+        last_year=2026,
+        values={2024: 62.4, 2025: 66.3},
     )
     results = {r.year: r for r in criterion_results(db.session, criterion, IN_2026, TZ)}
     assert (results[2024].actual, results[2024].status) == (62.4, "not_met")

@@ -37,13 +37,21 @@ def coordinator(client, app, fixed_today):
 def lovvangen(app):
     area = make_area("Løvvangen")
     for month in (3, 6, 10):
-        make_item(area, "Initiativ", status="done", initiative=True,
-                  completed_at=utc(2026, month, 1, 12))
+        make_item(
+            area, "Initiativ", status="done", initiative=True, completed_at=utc(2026, month, 1, 12)
+        )
     for month in (4, 9):
-        make_item(area, "Initiativ", status="done", initiative=True,
-                  completed_at=utc(2025, month, 1, 12))
-    make_criterion(area, "initiatives_per_year", 3, title="Mindst 3 initiativer om året",
-                   first_year=2025, last_year=2027)
+        make_item(
+            area, "Initiativ", status="done", initiative=True, completed_at=utc(2025, month, 1, 12)
+        )
+    make_criterion(
+        area,
+        "initiatives_per_year",
+        3,
+        title="Mindst 3 initiativer om året",
+        first_year=2025,
+        last_year=2027,
+    )
     return area
 
 
@@ -92,7 +100,7 @@ def test_chart_is_an_image_with_a_label_and_the_table_below_has_its_numbers(
     assert "Mindst 3 initiativer om året" in html.unescape(label)
     assert "2025" in label and "2027" in label
     # The table comes right after the chart, before anything else in the card.
-    after = card[svg.end():]
+    after = card[svg.end() :]
     assert after.index("<table") < min(
         i for i in (after.find("<section"), after.find("<article"), len(after)) if i >= 0
     )
@@ -104,9 +112,16 @@ def test_chart_is_an_image_with_a_label_and_the_table_below_has_its_numbers(
 
 def test_manual_values_are_validated_and_shown(coordinator, app) -> None:
     area = make_area("Løvvangen")
-    criterion = make_criterion(area, "manual", 66.3, title="Politiets tryghedsindeks",
-                               baseline=60.9, baseline_year=2015,
-                               first_year=2024, last_year=2026)
+    criterion = make_criterion(
+        area,
+        "manual",
+        66.3,
+        title="Politiets tryghedsindeks",
+        baseline=60.9,
+        baseline_year=2015,
+        first_year=2024,
+        last_year=2026,
+    )
     url = f"/stats/criteria/{criterion.id}/values"
     resp = coordinator.post(url, data={"year": "2O25", "value": "abc", "source": "Indeks"})
     assert resp.status_code == 400
@@ -117,8 +132,12 @@ def test_manual_values_are_validated_and_shown(coordinator, app) -> None:
     assert coordinator.post(url, data={"year": "2025", "value": "nan"}).status_code == 400
     assert coordinator.post(url, data={"year": "1850", "value": "1"}).status_code == 400
 
-    assert coordinator.post(url, data={"year": "2025", "value": "64,1", "source": "PTI 2025"})\
-        .status_code == 302
+    assert (
+        coordinator.post(
+            url, data={"year": "2025", "value": "64,1", "source": "PTI 2025"}
+        ).status_code
+        == 302
+    )
     assert coordinator.post(url, data={"year": "2025", "value": "67"}).status_code == 302
     values = db.session.query(CriterionValue).filter_by(criterion_id=criterion.id).all()
     assert [(v.year, v.value) for v in values] == [(2025, 67.0)]
@@ -133,9 +152,14 @@ def test_manual_values_are_validated_and_shown(coordinator, app) -> None:
 def test_criterion_form_validates_by_kind_and_keeps_input(coordinator, app) -> None:
     area = make_area("Løvvangen")
     data = {
-        "title": "80 % løst inden for 90 dage", "area_id": str(area.id),
-        "kind": "share_resolved_within_days", "direction": "at_least", "target": "180",
-        "days": "", "first_year": "2027", "last_year": "2024",
+        "title": "80 % løst inden for 90 dage",
+        "area_id": str(area.id),
+        "kind": "share_resolved_within_days",
+        "direction": "at_least",
+        "target": "180",
+        "days": "",
+        "first_year": "2027",
+        "last_year": "2024",
     }
     resp = coordinator.post("/stats/criteria/new", data=data)
     assert resp.status_code == 400
@@ -150,10 +174,14 @@ def test_criterion_form_validates_by_kind_and_keeps_input(coordinator, app) -> N
     assert resp.status_code == 302
     criterion = db.session.query(SuccessCriterion).one()
     assert (criterion.kind, criterion.days, criterion.area_id) == (
-        "share_resolved_within_days", 90, area.id
+        "share_resolved_within_days",
+        90,
+        area.id,
     )
-    resp = coordinator.post(f"/stats/criteria/{criterion.id}/edit",
-                            data={**data, "kind": "walks_per_year", "target": "2"})
+    resp = coordinator.post(
+        f"/stats/criteria/{criterion.id}/edit",
+        data={**data, "kind": "walks_per_year", "target": "2"},
+    )
     assert resp.status_code == 302
     db.session.refresh(criterion)
     assert (criterion.kind, criterion.days, criterion.target) == ("walks_per_year", None, 2)
@@ -162,9 +190,15 @@ def test_criterion_form_validates_by_kind_and_keeps_input(coordinator, app) -> N
 
 
 def test_unknown_kind_and_area_are_refused(coordinator, app) -> None:
-    resp = coordinator.post("/stats/criteria/new", data={
-        "title": "X", "kind": "vibes", "target": "1", "area_id": "999",
-    })
+    resp = coordinator.post(
+        "/stats/criteria/new",
+        data={
+            "title": "X",
+            "kind": "vibes",
+            "target": "1",
+            "area_id": "999",
+        },
+    )
     assert resp.status_code == 400
     assert resp.get_data(as_text=True).count("Choose an option from the list.") >= 2
 

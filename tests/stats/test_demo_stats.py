@@ -21,9 +21,11 @@ def test_demo_criteria_for_lovvangen(client, app) -> None:
     assert db.session.query(SuccessCriterion).count() == 6
 
     def results(title_start: str):
-        c = db.session.query(SuccessCriterion).filter(
-            SuccessCriterion.title.startswith(title_start)
-        ).one()
+        c = (
+            db.session.query(SuccessCriterion)
+            .filter(SuccessCriterion.title.startswith(title_start))
+            .one()
+        )
         return {r.year: r.status for r in criterion_results(db.session, c, date(2026, 11, 25))}
 
     assert results("Mindst 3 tryghedsskabende")[2024] == "met"
@@ -32,9 +34,11 @@ def test_demo_criteria_for_lovvangen(client, app) -> None:
     assert (index[2024], index[2025], index[2026]) == ("not_met", "not_met", "no_data")
 
     login(client, make_user("coordinator", "k@example.dk"))
-    area_id = db.session.query(SuccessCriterion.area_id).filter(
-        SuccessCriterion.area_id.is_not(None)
-    ).first()[0]
+    area_id = (
+        db.session.query(SuccessCriterion.area_id)
+        .filter(SuccessCriterion.area_id.is_not(None))
+        .first()[0]
+    )
     assert client.get(f"/stats/area/{area_id}").status_code == 200
     assert client.get("/stats/").status_code == 200
 
