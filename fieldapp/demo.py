@@ -150,4 +150,7 @@ def seed_demo(session: Session, now: datetime | None = None) -> dict | None:
 
     reassign_all(session)  # the observations were made before their walks got areas
     meetings = seed_demo_meetings(session, coordinator.id, now=now)
+    from fieldapp.demo_stats import seed_demo_stats
+
+    seed_demo_stats(session)
     return {"walks": 3, "observations": count, "issues": issues, "meetings": meetings}

@@ -16,8 +16,9 @@ from html import escape
 
 from markupsafe import Markup
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 30, 34
+# A narrow drawing with large type: on a phone it shrinks to ~350 px and stays readable.
+WIDTH, HEIGHT = 480, 250
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 40, 30
 COLOURS = ("#0b5d5b", "#8a4b00")
 TARGET_COLOUR = "#b3261e"
 BASELINE_COLOUR = "#1f4f7a"
@@ -79,10 +80,11 @@ def bar_chart(
     """
     values = [v for s in series for v in s.values if v is not None]
     top_value = max([*values, *(r.value for r in references), 0.0])
-    if y_max is not None:
-        top_value = max(top_value, y_max)
-    step = nice_step(top_value * 1.1 or 1)
-    scale_max = step * max(1, math.ceil(top_value * 1.1 / step))
+    if y_max is not None and top_value <= y_max:  # a fixed scale: 0–100 %, 1–5
+        step, scale_max = nice_step(y_max, 5), y_max
+    else:
+        step = nice_step(top_value * 1.1 or 1)
+        scale_max = step * max(1, math.ceil(top_value * 1.1 / step))
     # Several charts share a page: the hatch pattern's id must be unique within it.
     hatch = "hatch-" + hashlib.sha1(label.encode(), usedforsecurity=False).hexdigest()[:10]
     plot_w = WIDTH - LEFT - RIGHT
@@ -94,7 +96,7 @@ def bar_chart(
     parts = [
         f'<svg class="chart" {_attrs(role="img", aria_label=label)} '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg" '
-        f'font-family="system-ui, sans-serif" font-size="13" fill="{INK}">',
+        f'font-family="system-ui, sans-serif" font-size="15" fill="{INK}">',
         f"<title>{escape(label)}</title>",
         f'<defs><pattern id="{hatch}" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff4df"/>'
@@ -107,7 +109,7 @@ def bar_chart(
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ty:.1f}" y2="{ty:.1f}" '
             f'stroke="#d3dcdc" stroke-width="1"/>'
-            f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end" font-size="11" '
+            f'<text x="{LEFT - 6}" y="{ty + 4:.1f}" text-anchor="end" font-size="13" '
             f'fill="{AXIS_COLOUR}">{escape(fmt(tick))}</text>'
         )
         tick += step
@@ -116,8 +118,8 @@ def bar_chart(
     group_w = plot_w / groups
     bar_w = min(56.0, group_w * 0.7 / max(1, len(series)))
     # Axis labels: thinned out when many, shortened when long (the table has them in full).
-    label_every = max(1, math.ceil(len(categories) / 12))
-    fit_chars = max(4, int(group_w * label_every / 6.5))
+    label_every = max(1, math.ceil(len(categories) / 8))
+    fit_chars = max(4, int(group_w * label_every / 8))
     for gi, category in enumerate(categories):
         gx = LEFT + gi * group_w
         start = gx + (group_w - bar_w * len(series)) / 2
@@ -142,14 +144,14 @@ def bar_chart(
             if len(series) == 1 or (value and len(categories) <= 16):
                 parts.append(
                     f'<text x="{cx:.1f}" y="{by - 5:.1f}" text-anchor="middle" '
-                    f'font-weight="700" font-size="{12 if len(series) > 1 else 13}" '
+                    f'font-weight="700" font-size="{14 if len(series) > 1 else 16}" '
                     'stroke="#fff" stroke-width="3" paint-order="stroke">'
                     f"{escape(fmt(value))}</text>"
                 )
         if gi % label_every == 0:
             parts.append(
                 f'<text x="{gx + group_w / 2:.1f}" y="{HEIGHT - BOTTOM + 18}" '
-                f'text-anchor="middle" font-size="12">{escape(_fit(category, fit_chars))}</text>'
+                f'text-anchor="middle" font-size="14">{escape(_fit(category, fit_chars))}</text>'
             )
     parts.append(
         f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(0):.1f}" y2="{y(0):.1f}" '
@@ -165,7 +167,7 @@ def bar_chart(
         )
         # Labels stack at the top-right so two lines close together stay readable.
         parts.append(
-            f'<text x="{WIDTH - RIGHT}" y="{12 + i * 14}" text-anchor="end" font-size="12" '
+            f'<text x="{WIDTH - RIGHT}" y="{14 + i * 16}" text-anchor="end" font-size="14" '
             f'fill="{colour}" font-weight="700">{escape(ref.label)}</text>'
         )
     if len(series) > 1:
@@ -173,10 +175,10 @@ def bar_chart(
         for si, s in enumerate(series):
             fill = COLOURS[0] if si % 2 == 0 else f"url(#{hatch})"
             parts.append(
-                f'<rect x="{lx}" y="4" width="14" height="14" fill="{fill}" '
+                f'<rect x="{lx}" y="2" width="14" height="14" fill="{fill}" '
                 f'stroke="{COLOURS[si % 2]}"/>'
-                f'<text x="{lx + 20}" y="16" font-size="12">{escape(s.name)}</text>'
+                f'<text x="{lx + 20}" y="14" font-size="14">{escape(s.name)}</text>'
             )
-            lx += 28 + 7 * len(s.name)
+            lx += 40 + 9 * len(s.name)
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  (every text and attribute is escaped above)

@@ -110,7 +110,11 @@ def _positive_int(raw: str) -> int | None:
 
 
 def _date(raw: str) -> date:
-    return date.fromisoformat(raw)
+    """An ISO date within a sane range; the edges would overflow when turned into day bounds."""
+    value = date.fromisoformat(raw)
+    if not 1990 <= value.year <= 2100:
+        raise ValueError(raw)
+    return value
 
 
 def parse_filters(
