@@ -70,10 +70,12 @@ ISSUE_COLUMNS: tuple[tuple[str, str], ...] = (
 def iter_filtered(
     session: Session, f: Filters, tz: str, *, for_map: bool = False, chunk: int = CHUNK
 ) -> Iterator:
-    """Every row of the triage list for `f`, read one keyset page at a time."""
+    """Every row matching `f` (observations whether or not in an issue), one keyset page at a time."""
     cursor = None
     while True:
-        page = list_page(session, f, tz, cursor=cursor, limit=chunk, for_map=for_map)
+        page = list_page(
+            session, f, tz, cursor=cursor, limit=chunk, for_map=for_map, include_in_issues=True
+        )
         yield from page.items
         if not page.next_cursor:
             return

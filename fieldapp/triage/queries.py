@@ -156,8 +156,12 @@ def _covers(area: Area, lat: float | None, lon: float | None) -> bool:
     return lat is not None and lon is not None and area_shape(area).covers(Point(lon, lat))
 
 
-def _observation_query(session: Session, f: Filters, tz: str, now: datetime):
-    query = select(Observation).where(Observation.issue_id.is_(None))
+def _observation_query(
+    session: Session, f: Filters, tz: str, now: datetime, include_in_issues: bool = False
+):
+    query = select(Observation)
+    if not include_in_issues:  # triage works on what is not yet in an issue
+        query = query.where(Observation.issue_id.is_(None))
     checks: list[Callable[[Observation], bool]] = []
     if f.walk_id:
         query = query.where(Observation.walk_id == f.walk_id)
@@ -289,16 +293,20 @@ def list_page(
     bbox: Bbox | None = None,
     for_map: bool = False,
     now: datetime | None = None,
+    include_in_issues: bool = False,
 ) -> Page:
-    """One page of observations (not yet in an issue) or issues, in the filter's sort order.
+    """One page of observations (not yet in an issue, unless include_in_issues) or issues, in
+    the filter's sort order.
 
     :raise BadCursor: a cursor that does not belong to this list and sort.
     """
     now = now or utcnow()
     spec = _sort_spec(f.kind, f.sort)
     model = Observation if f.kind == "observations" else Issue
-    builder = _observation_query if f.kind == "observations" else _issue_query
-    query, checks = builder(session, f, tz, now)
+    if f.kind == "observations":
+        query, checks = _observation_query(session, f, tz, now, include_in_issues)
+    else:
+        query, checks = _issue_query(session, f, tz, now)
     if bbox is not None or for_map:
         query = query.where(model.lat.is_not(None), model.lon.is_not(None))
     if bbox is not None:

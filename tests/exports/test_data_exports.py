@@ -175,3 +175,15 @@ def test_export_page_offers_the_downloads_with_the_filters(coordinator, data) ->
     for path in ("issues.csv?", "issues.csv?sep=comma&amp;", "issues.geojson?"):
         assert f"/exports/{path}area={lov.id}&amp;status=all" in page, path
     assert f"/exports/area/{lov.id}/report/" in page
+
+
+def test_observations_already_in_an_issue_are_exported_too(data, coordinator, client):
+    _lov, obs, issues = data
+    obs[1].issue_id = issues[0].id
+    db.session.commit()
+    rows = read_csv(client.get("/exports/observations.csv"))
+    header = rows[0]
+    by_id = {r[0]: dict(zip(header, r, strict=True)) for r in rows[1:]}
+    assert set(by_id) == {str(o.id) for o in obs}
+    issue_column = next(h for h in header if h.lower().startswith("issue"))
+    assert by_id[str(obs[1].id)][issue_column] == str(issues[0].id)
