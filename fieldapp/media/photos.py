@@ -25,7 +25,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Final
 
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageFile
 
 try:
     from pillow_heif import register_heif_opener
@@ -105,6 +105,9 @@ def process_photo(
         raise PhotoRejected("empty")
     if len(data) > max_bytes:
         raise PhotoRejected("too_large", f"{len(data)} bytes, limit {max_bytes}")
+    # WeasyPrint switches this on when it is imported (for PDFs); an upload cut off by a bad
+    # connection must be refused, not padded with grey, so switch it back for every photo.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     # catch_warnings is process-wide in Python 3.11, so concurrent requests may see each other's
     # filters; that is harmless: our own pixel check below does not rely on the warning.
     with warnings.catch_warnings():

@@ -308,3 +308,16 @@ def test_corrupted_images_only_ever_raise_photo_rejected(
     except PhotoRejected:
         return
     assert_no_metadata(photo.web)
+
+
+def test_truncated_upload_is_refused_even_after_weasyprint_loaded() -> None:
+    """WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES at import; uploads must not inherit it."""
+    import weasyprint  # noqa: F401  (imported for its side effect on Pillow)
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as WeasyPrint leaves it
+    buf = io.BytesIO()
+    Image.new("RGB", (800, 600), "red").save(buf, "JPEG")
+    with pytest.raises(PhotoRejected) as exc:
+        process_photo(buf.getvalue()[:-300])
+    assert exc.value.code == "not_image"
