@@ -21,6 +21,12 @@
     i.addEventListener("change", countPhotos);
   });
 
+  form.addEventListener("capture-reset", function () {
+    confirmed = false;
+    if (warning) warning.hidden = true;
+    countPhotos();
+  });
+
   form.addEventListener("position-set", function () {
     if (warning) warning.hidden = true;
   });

@@ -30,6 +30,14 @@
     function say(text) {
       if (status) status.textContent = text;
     }
+    var noPositionText = status ? status.dataset.msgNone || "" : "";
+
+    // The offline outbox clears the form for the next observation: forget the pin too.
+    form.addEventListener("capture-reset", function () {
+      if (marker && map) map.removeLayer(marker);
+      marker = null;
+      if (latIn.value === "" && status) say(noPositionText);
+    });
 
     function placeMarker(lat, lon) {
       if (!map) return;
