@@ -74,10 +74,25 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.walks.views import bp as walks_bp
 
     for bp in (
-        main_bp, auth_bp, walks_bp, join_bp, capture_bp, media_bp,
-        triage_bp, orgs_bp, followup_bp, open311_bp, notify_bp, capture_api_bp, pwa_bp,
-        groups_bp, meetings_bp, meeting_join_bp,
-        plans_bp, stats_bp, exports_bp,
+        main_bp,
+        auth_bp,
+        walks_bp,
+        join_bp,
+        capture_bp,
+        media_bp,
+        triage_bp,
+        orgs_bp,
+        followup_bp,
+        open311_bp,
+        notify_bp,
+        capture_api_bp,
+        pwa_bp,
+        groups_bp,
+        meetings_bp,
+        meeting_join_bp,
+        plans_bp,
+        stats_bp,
+        exports_bp,
     ):
         app.register_blueprint(bp)
 

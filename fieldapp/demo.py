@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldapp.auth.services import create_user, find_user
@@ -22,39 +23,231 @@ DEMO_ACCOUNTS = (
 
 # (category, safety, severity, text, lat, lon, participant index)
 LOVVANGEN = [
-    ("lighting", 2, 2, "Stien mellem blok 4 og 6 er helt mørk. To lamper er gået.", 57.06930, 9.90890, 0),
-    ("vegetation", 2, 2, "Buskene ved legepladsen er vokset så høje, at man ikke kan se ind.", 57.06878, 9.91021, 1),
-    ("sightlines", 2, 2, "Tunnellen under Thistedvej: ingen udsyn, man ved ikke hvem der står der.", 57.06795, 9.91210, 0),
-    ("waste", 3, 1, "Storskrald stillet ved containerne igen – madrasser og et køleskab.", 57.06902, 9.91133, 2),
+    (
+        "lighting",
+        2,
+        2,
+        "Stien mellem blok 4 og 6 er helt mørk. To lamper er gået.",
+        57.06930,
+        9.90890,
+        0,
+    ),
+    (
+        "vegetation",
+        2,
+        2,
+        "Buskene ved legepladsen er vokset så høje, at man ikke kan se ind.",
+        57.06878,
+        9.91021,
+        1,
+    ),
+    (
+        "sightlines",
+        2,
+        2,
+        "Tunnellen under Thistedvej: ingen udsyn, man ved ikke hvem der står der.",
+        57.06795,
+        9.91210,
+        0,
+    ),
+    (
+        "waste",
+        3,
+        1,
+        "Storskrald stillet ved containerne igen – madrasser og et køleskab.",
+        57.06902,
+        9.91133,
+        2,
+    ),
     ("vandalism", 3, 1, "Graffiti på gavlen ved vaskeriet.", 57.06952, 9.91058, 3),
-    ("fire_risk", 1, 3, "Brandbart affald i kælderskakten ved opgang 12. Der har været brand før.", 57.06861, 9.90935, 4),
-    ("buildings", 2, 2, "Hoveddøren til opgang 8 kan ikke låse; låsen er brudt op.", 57.06917, 9.90975, 2),
-    ("furniture", 4, 1, "Bænkene ved boldbanen bliver brugt af mange familier – godt sted.", 57.06840, 9.91090, 1),
-    ("good_place", 5, None, "Den nye belysning ved indkørslen virker rigtig godt.", 57.06980, 9.91160, 0),
-    ("paths_traffic", 3, 2, "Biler kører for stærkt på parkeringsvejen; børn krydser her.", 57.06990, 9.90920, 5),
-    ("behaviour", 2, 2, "Unge samles om aftenen ved cykelskuret og råber efter folk.", 57.06888, 9.90870, 3),
-    ("lighting", 1, 3, "Ingen lys ved stien ned til busstoppestedet om vinteren.", 57.06770, 9.91050, 5),
+    (
+        "fire_risk",
+        1,
+        3,
+        "Brandbart affald i kælderskakten ved opgang 12. Der har været brand før.",
+        57.06861,
+        9.90935,
+        4,
+    ),
+    (
+        "buildings",
+        2,
+        2,
+        "Hoveddøren til opgang 8 kan ikke låse; låsen er brudt op.",
+        57.06917,
+        9.90975,
+        2,
+    ),
+    (
+        "furniture",
+        4,
+        1,
+        "Bænkene ved boldbanen bliver brugt af mange familier – godt sted.",
+        57.06840,
+        9.91090,
+        1,
+    ),
+    (
+        "good_place",
+        5,
+        None,
+        "Den nye belysning ved indkørslen virker rigtig godt.",
+        57.06980,
+        9.91160,
+        0,
+    ),
+    (
+        "paths_traffic",
+        3,
+        2,
+        "Biler kører for stærkt på parkeringsvejen; børn krydser her.",
+        57.06990,
+        9.90920,
+        5,
+    ),
+    (
+        "behaviour",
+        2,
+        2,
+        "Unge samles om aftenen ved cykelskuret og råber efter folk.",
+        57.06888,
+        9.90870,
+        3,
+    ),
+    (
+        "lighting",
+        1,
+        3,
+        "Ingen lys ved stien ned til busstoppestedet om vinteren.",
+        57.06770,
+        9.91050,
+        5,
+    ),
     ("vegetation", 3, 1, "Hækken langs Løvvangsvej dækker for skiltet.", 57.06960, 9.91240, 4),
     ("waste", 3, 1, "Affaldskurvene ved legepladsen er fulde.", 57.06868, 9.91002, 1),
-    ("other", 3, None, "Mange ved ikke, hvem de skal ringe til om fejl. Skilt med kontaktinfo mangler.", 57.06925, 9.91100, 2),
+    (
+        "other",
+        3,
+        None,
+        "Mange ved ikke, hvem de skal ringe til om fejl. Skilt med kontaktinfo mangler.",
+        57.06925,
+        9.91100,
+        2,
+    ),
     ("buildings", 2, 2, "Kældergangen under blok 2 står åben.", 57.06945, 9.90905, 4),
 ]
 
 MIDTBYEN = [
-    ("lighting", 2, 2, "Karolinelunden: stien langs skråningen er mørk efter kl. 17.", 57.04640, 9.92930, 0),
-    ("social_vulnerability", 3, 2, "Flere sover på bænkene ved pavillonen. Gadeteamet bør kigge forbi.", 57.04605, 9.92880, 1),
-    ("waste", 3, 1, "Meget affald og flasker omkring bænkene i Karolinelunden.", 57.04622, 9.92845, 2),
-    ("behaviour", 2, 2, "Højlydte skænderier ved J.F. Kennedys Plads om eftermiddagen.", 57.04310, 9.91720, 3),
-    ("sightlines", 2, 2, "Bag busskuret på J.F. Kennedys Plads er der et hjørne uden udsyn.", 57.04290, 9.91760, 0),
-    ("buildings", 2, 2, "Gyden ved Bispensgade bruges som toilet. Der mangler et offentligt toilet.", 57.04805, 9.92150, 2),
-    ("furniture", 4, 1, "Kildeparken: borde og bænke ved springvandet bruges godt i dagtimerne.", 57.04400, 9.91380, 1),
+    (
+        "lighting",
+        2,
+        2,
+        "Karolinelunden: stien langs skråningen er mørk efter kl. 17.",
+        57.04640,
+        9.92930,
+        0,
+    ),
+    (
+        "social_vulnerability",
+        3,
+        2,
+        "Flere sover på bænkene ved pavillonen. Gadeteamet bør kigge forbi.",
+        57.04605,
+        9.92880,
+        1,
+    ),
+    (
+        "waste",
+        3,
+        1,
+        "Meget affald og flasker omkring bænkene i Karolinelunden.",
+        57.04622,
+        9.92845,
+        2,
+    ),
+    (
+        "behaviour",
+        2,
+        2,
+        "Højlydte skænderier ved J.F. Kennedys Plads om eftermiddagen.",
+        57.04310,
+        9.91720,
+        3,
+    ),
+    (
+        "sightlines",
+        2,
+        2,
+        "Bag busskuret på J.F. Kennedys Plads er der et hjørne uden udsyn.",
+        57.04290,
+        9.91760,
+        0,
+    ),
+    (
+        "buildings",
+        2,
+        2,
+        "Gyden ved Bispensgade bruges som toilet. Der mangler et offentligt toilet.",
+        57.04805,
+        9.92150,
+        2,
+    ),
+    (
+        "furniture",
+        4,
+        1,
+        "Kildeparken: borde og bænke ved springvandet bruges godt i dagtimerne.",
+        57.04400,
+        9.91380,
+        1,
+    ),
     ("vegetation", 2, 2, "Kildeparken: tætte buske ved stien mod Vesterbro.", 57.04430, 9.91260, 4),
-    ("good_place", 5, None, "Frederikstorv er lyst og åbent – et rart sted om aftenen.", 57.04665, 9.92520, 5),
-    ("paths_traffic", 3, 1, "Cykler parkeret på tværs af fortovet ved Arkivpladsen.", 57.04685, 9.92230, 3),
-    ("social_vulnerability", 3, 1, "Mangler et sted med tag, hvor udsatte kan opholde sig uden at være i vejen.", 57.04670, 9.92210, 1),
+    (
+        "good_place",
+        5,
+        None,
+        "Frederikstorv er lyst og åbent – et rart sted om aftenen.",
+        57.04665,
+        9.92520,
+        5,
+    ),
+    (
+        "paths_traffic",
+        3,
+        1,
+        "Cykler parkeret på tværs af fortovet ved Arkivpladsen.",
+        57.04685,
+        9.92230,
+        3,
+    ),
+    (
+        "social_vulnerability",
+        3,
+        1,
+        "Mangler et sted med tag, hvor udsatte kan opholde sig uden at være i vejen.",
+        57.04670,
+        9.92210,
+        1,
+    ),
     ("vandalism", 3, 1, "Knust glas ved trappen i Karolinelunden.", 57.04652, 9.92905, 4),
-    ("lighting", 2, 2, "Bredgade Torv i Nørresundby: en lampe blinker og går ud.", 57.05880, 9.92310, 5),
-    ("behaviour", 2, 3, "Handel med stoffer ved toiletbygningen sent om aftenen (set af nærpolitiet).", 57.04590, 9.92810, 3),
+    (
+        "lighting",
+        2,
+        2,
+        "Bredgade Torv i Nørresundby: en lampe blinker og går ud.",
+        57.05880,
+        9.92310,
+        5,
+    ),
+    (
+        "behaviour",
+        2,
+        3,
+        "Handel med stoffer ved toiletbygningen sent om aftenen (set af nærpolitiet).",
+        57.04590,
+        9.92810,
+        3,
+    ),
 ]
 
 ROLES_LOVVANGEN = ["resident", "resident", "housing", "place_user", "municipality", "police"]
@@ -92,8 +285,10 @@ def seed_demo(session: Session, now: datetime | None = None) -> dict | None:
     if find_user(session, DEMO_ACCOUNTS[0][0]) is not None:
         return None
     now = now or datetime.now(UTC)
-    users = [create_user(session, email, email.split("@")[0].title(), password, role)
-             for email, password, role in DEMO_ACCOUNTS]
+    users = [
+        create_user(session, email, email.split("@")[0].title(), password, role)
+        for email, password, role in DEMO_ACCOUNTS
+    ]
     coordinator = users[0]
     last_month = (now - timedelta(days=30)).replace(hour=17, minute=0, second=0, microsecond=0)
     today = (now - timedelta(hours=2)).replace(second=0, microsecond=0)
@@ -139,9 +334,8 @@ def seed_demo(session: Session, now: datetime | None = None) -> dict | None:
     count += _walk_with_observations(session, midtbyen, ROLES_MIDTBYEN, MIDTBYEN, today)
     session.add(planned)
     session.flush()
-    from fieldapp.demo_triage import seed_demo_triage
-
     from fieldapp.demo_meetings import seed_demo_meetings
+    from fieldapp.demo_triage import seed_demo_triage
 
     issues = seed_demo_triage(
         session, coordinator.id, {"lovvangen": lovvangen, "midtbyen": midtbyen, "planned": planned}
@@ -153,4 +347,10 @@ def seed_demo(session: Session, now: datetime | None = None) -> dict | None:
     from fieldapp.demo_stats import seed_demo_stats
 
     seed_demo_stats(session)
-    return {"walks": 3, "observations": count, "issues": issues, "meetings": meetings}
+    session.flush()
+    return {
+        "walks": session.scalar(select(func.count()).select_from(Walk)),
+        "observations": session.scalar(select(func.count()).select_from(Observation)),
+        "issues": issues,
+        "meetings": meetings,
+    }

@@ -34,26 +34,47 @@ DEMO_AREAS = (
     ("Bredgade Torv", _polygon(57.0575, 9.9205, 57.0600, 9.9260)),
 )
 
-# (observation text starts with, priority, steps: (status, public comment, internal note, days after walk))
+# (observation text starts with, priority,
+#  steps: (status, public comment, internal note, days after the walk))
 LOVVANGEN_ISSUES = (
-    ("Stien mellem blok 4 og 6", "high", (
-        ("forwarded", "Sendt til Park og Vej.", "", 2),
-        ("in_progress", "To nye lamper er bestilt og sættes op i uge 50.", "Ordre 4471", 9),
-    )),
-    ("Brandbart affald i kælderskakten", "urgent", (
-        ("forwarded", "", "Ringet til vagthavende.", 1),
-        ("resolved", "Affaldet er fjernet, og skakten er låst af driften.", "", 2),
-    )),
-    ("Hoveddøren til opgang 8", "normal", (
-        ("forwarded", "Sendt til boligselskabets drift.", "", 3),
-    )),
-    ("Storskrald stillet ved containerne", "low", (
-        ("triaged", "", "Afventer ny affaldsordning i afdelingen.", 3),
-    )),
-    ("Mange ved ikke, hvem de skal ringe til", "normal", (
-        ("rejected", "Kontaktoplysninger kommer i næste beboerblad; der er ingen fejl at rette.",
-         "", 4),
-    )),
+    (
+        "Stien mellem blok 4 og 6",
+        "high",
+        (
+            ("forwarded", "Sendt til Park og Vej.", "", 2),
+            ("in_progress", "To nye lamper er bestilt og sættes op i uge 50.", "Ordre 4471", 9),
+        ),
+    ),
+    (
+        "Brandbart affald i kælderskakten",
+        "urgent",
+        (
+            ("forwarded", "", "Ringet til vagthavende.", 1),
+            ("resolved", "Affaldet er fjernet, og skakten er låst af driften.", "", 2),
+        ),
+    ),
+    (
+        "Hoveddøren til opgang 8",
+        "normal",
+        (("forwarded", "Sendt til boligselskabets drift.", "", 3),),
+    ),
+    (
+        "Storskrald stillet ved containerne",
+        "low",
+        (("triaged", "", "Afventer ny affaldsordning i afdelingen.", 3),),
+    ),
+    (
+        "Mange ved ikke, hvem de skal ringe til",
+        "normal",
+        (
+            (
+                "rejected",
+                "Kontaktoplysninger kommer i næste beboerblad; der er ingen fejl at rette.",
+                "",
+                4,
+            ),
+        ),
+    ),
 )
 
 
@@ -74,16 +95,27 @@ def seed_demo_triage(session: Session, coordinator_id: int, walks: dict[str, Wal
             )
         )
         issue = create_issue(
-            session, [obs], actor, title=obs.text.split(".")[0][:120], description=obs.text,
-            category=obs.category, priority=priority,
+            session,
+            [obs],
+            actor,
+            title=obs.text.split(".")[0][:120],
+            description=obs.text,
+            category=obs.category,
+            priority=priority,
         )
         issue.created_at = walk.starts_at + timedelta(days=1)
         admin = resolve_administration(session, obs.category, obs.lat, obs.lon, issue.area_id)
         for status, public, internal, days in steps:
             at: datetime = walk.starts_at + timedelta(days=days)
             change_status(
-                session, issue, actor, status, public_comment=public, internal_note=internal,
-                administration_id=admin.id if admin else None, now=at,
+                session,
+                issue,
+                actor,
+                status,
+                public_comment=public,
+                internal_note=internal,
+                administration_id=admin.id if admin else None,
+                now=at,
             )
         created += 1
     return created

@@ -33,9 +33,10 @@ def wants_json() -> bool:
     if request.path.startswith(("/api/", "/open311/")):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
-        "text/html"
-    ]
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def render_error(code: int, detail: str | None = None):

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 
 from fieldapp import taxonomy
 
-
 # Babel's built-in styles read oddly for walk times ("25. nov. 2026 18.30.00"); these are what
 # a Danish or English notice would print.
 DATE_PATTERNS = {

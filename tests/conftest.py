@@ -18,7 +18,11 @@ from fieldapp import create_app
 from fieldapp.auth.services import create_user
 from fieldapp.extensions import db
 
-PASSWORDS = {"coordinator": "koordinator-pw-1", "admin": "admin-pw-12345", "staff": "staff-pw-12345"}
+PASSWORDS = {
+    "coordinator": "koordinator-pw-1",
+    "admin": "admin-pw-12345",
+    "staff": "staff-pw-12345",
+}
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -68,12 +68,15 @@ def _counts() -> tuple[int, int, int, int]:
     )
 
 
-def test_seed_demo_loads_three_walks_and_thirty_observations_in_aalborg(runner) -> None:
+def test_seed_demo_loads_walks_and_observations_in_aalborg(runner) -> None:
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
-    assert "3 walks, 30 observations" in result.output
     _users, walks, _people, observations = _counts()
-    assert (walks, observations) == (3, 30)
+    # The three walks of the story, the earlier walks behind the yearly criteria, ~30 findings.
+    assert walks >= 3 and observations >= 30
+    assert f"{walks} walks, {observations} observations" in result.output
+    titles = set(db.session.scalars(select(Walk.title)))
+    assert {"Tryghedsvandring i Løvvangen", "Tryghedsvandring i Midtbyens pladser"} <= titles
     for lat, lon in db.session.execute(select(Observation.lat, Observation.lon)):
         assert 57.0 <= lat <= 57.1 and 9.85 <= lon <= 10.0, (lat, lon)
     statuses = set(db.session.scalars(select(Walk.status)))

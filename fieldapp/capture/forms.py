@@ -39,9 +39,7 @@ class ObservationForm(FlaskForm):
         validators=[Optional()],
         validate_choice=False,
     )
-    text = TextAreaField(
-        _l("Describe what you see"), validators=[Optional(), Length(max=2000)]
-    )
+    text = TextAreaField(_l("Describe what you see"), validators=[Optional(), Length(max=2000)])
     severity = RadioField(
         _l("How serious is it? (optional)"),
         choices=[SelectChoice(value, _l(label)) for value, label in SEVERITIES],
@@ -80,9 +78,7 @@ class ObservationForm(FlaskForm):
 
     def validate_email_consent(self, field):
         if self.reporter_email.data and not field.data:
-            raise ValidationError(
-                _l("Tick the box if we may e-mail you, or remove the address.")
-            )
+            raise ValidationError(_l("Tick the box if we may e-mail you, or remove the address."))
         if field.data and not self.reporter_email.data:
             raise ValidationError(_l("Type your e-mail address, or untick the box."))
 

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from fieldapp.db import Base, TimestampMixin
 from fieldapp.walks.models import Participant, Walk
 
-
 # No 0/O, 1/I/L: the code is read aloud and typed from paper receipts.
 TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 

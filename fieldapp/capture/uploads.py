@@ -20,7 +20,9 @@ def _reason(exc: PhotoRejected, max_mb: int) -> str:
     return messages.get(exc.code, _("it could not be read"))
 
 
-def process_uploads(files: list[FileStorage], already: int = 0) -> tuple[list[ProcessedPhoto], list[str]]:
+def process_uploads(
+    files: list[FileStorage], already: int = 0
+) -> tuple[list[ProcessedPhoto], list[str]]:
     """Process every chosen file; return the accepted photos and one message per refusal."""
     max_bytes = current_app.config["MAX_PHOTO_BYTES"]
     limit = current_app.config["MAX_PHOTOS_PER_OBSERVATION"]

@@ -24,6 +24,7 @@ from fieldapp.walks.participation import current_participant
 
 bp = Blueprint("capture", __name__, url_prefix="/w/<token>")
 
+
 def closed_message() -> str:
     return _("This walk is closed, so observations can no longer be added or changed.")
 

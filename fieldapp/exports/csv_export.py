@@ -70,7 +70,7 @@ ISSUE_COLUMNS: tuple[tuple[str, str], ...] = (
 def iter_filtered(
     session: Session, f: Filters, tz: str, *, for_map: bool = False, chunk: int = CHUNK
 ) -> Iterator:
-    """Every row matching `f` (observations whether or not in an issue), one keyset page at a time."""
+    """Every row matching `f` (observations even when in an issue), a keyset page at a time."""
     cursor = None
     while True:
         page = list_page(

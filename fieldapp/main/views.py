@@ -39,7 +39,9 @@ def set_language():
     if form.validate_on_submit() and form.lang.data in current_app.config["LANGUAGES"]:
         session["lang"] = form.lang.data
         session.permanent = True
-    return redirect(_safe_next(form.next.data or request.referrer and urlsplit(request.referrer).path))
+    return redirect(
+        _safe_next(form.next.data or request.referrer and urlsplit(request.referrer).path)
+    )
 
 
 @bp.get("/healthz")

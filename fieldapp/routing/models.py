@@ -12,7 +12,9 @@ class RoutingRule(TimestampMixin, Base):
     """category (× area) → administration; a rule with an area beats one without."""
 
     __tablename__ = "routing_rule"
-    __table_args__ = (UniqueConstraint("category", "area_id", name="uq_routing_rule_category_area"),)
+    __table_args__ = (
+        UniqueConstraint("category", "area_id", name="uq_routing_rule_category_area"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category: Mapped[str] = mapped_column(String(40), index=True)

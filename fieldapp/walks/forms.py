@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
 from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from fieldapp.areas.services import list_areas
@@ -48,7 +48,9 @@ class WalkForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     organiser = StringField(_l("Organiser"), validators=[Optional(), Length(max=200)])
     status = SelectField(
-        _l("Status"), choices=[SelectChoice(code, _l(label)) for code, label in WALK_STATUSES], default="planned"
+        _l("Status"),
+        choices=[SelectChoice(code, _l(label)) for code, label in WALK_STATUSES],
+        default="planned",
     )
 
     def validate_meeting_lat(self, field):

@@ -27,7 +27,9 @@ def join(token: str):
         return redirect(url_for("capture.new", token=token))
     form = JoinForm()
     if not walk.accepts_observations:
-        error = _("This walk is closed. Thank you for your interest; no new observations can be added.")
+        error = _(
+            "This walk is closed. Thank you for your interest; no new observations can be added."
+        )
         return render_template("walks/join.html", walk=walk, form=None, closed_message=error), (
             409 if form.is_submitted() else 200
         )

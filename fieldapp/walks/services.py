@@ -14,8 +14,15 @@ from fieldapp.taxonomy import PARTICIPANT_ROLE_LABELS
 from fieldapp.walks.models import Participant, Walk
 
 WALK_FIELDS = (
-    "title", "place_name", "starts_at", "meeting_point", "meeting_lat", "meeting_lon",
-    "description", "organiser", "status",
+    "title",
+    "place_name",
+    "starts_at",
+    "meeting_point",
+    "meeting_lat",
+    "meeting_lon",
+    "description",
+    "organiser",
+    "status",
 )
 
 
@@ -65,7 +72,9 @@ def walks_with_counts(session: Session) -> list[tuple[Walk, int, int]]:
     return [(w, n_obs, n_people) for w, n_obs, n_people in rows]
 
 
-def join_participant(session: Session, walk: Walk, role: str, display_name: str | None) -> Participant:
+def join_participant(
+    session: Session, walk: Walk, role: str, display_name: str | None
+) -> Participant:
     if role not in PARTICIPANT_ROLE_LABELS:
         raise ValueError(f"unknown role {role!r}")
     participant = Participant(

@@ -10,6 +10,7 @@ import re
 from PIL import Image, ImageDraw
 
 from fieldapp.demo import DEMO_ACCOUNTS
+
 from .conftest import screenshot
 
 GPS = {"latitude": 57.04622, "longitude": 9.92845, "accuracy": 12}
@@ -55,7 +56,8 @@ def test_coordinator_creates_walk_and_participant_reports_from_qr_code(
 
     coordinator.get_by_role("heading", name="Aftenvandring i Karolinelunden").wait_for()
     coordinator.wait_for_function(
-        "document.querySelector('img.qr').complete && document.querySelector('img.qr').naturalWidth > 0"
+        "(() => { const i = document.querySelector('img.qr');"
+        " return i.complete && i.naturalWidth > 0; })()"
     )
     join_url = coordinator.get_by_label("Join link").input_value()
     assert re.search(r"/j/[A-Za-z0-9_-]{16,}$", join_url)

@@ -103,8 +103,10 @@ def test_duplicates_merged_routed_resolved_and_reporter_sees_outcome(
     # Route it: forwarding preselects the administration from the routing rule.
     coordinator.locator("select[name=to_status]").select_option("forwarded")
     admin_select = coordinator.locator("select[name=administration_id]")
-    assert admin_select.locator("option:checked").inner_text().startswith(
-        "By- og Landskabsforvaltningen"
+    assert (
+        admin_select.locator("option:checked")
+        .inner_text()
+        .startswith("By- og Landskabsforvaltningen")
     )
     coordinator.locator("textarea[name=public_comment]").fill("Sendt til Park og Vej.")
     coordinator.get_by_role("button", name="Save status").click()
@@ -147,6 +149,7 @@ def test_duplicates_merged_routed_resolved_and_reporter_sees_outcome(
     screenshot(reporter, "tracking-page")
     runner.invoke(args=["mail-worker", "--once"])
     to_reporter = [m for m in smtp.messages if m["To"] == "beboer@example.dk"]
-    assert to_reporter and "Lampen er skiftet i dag." in to_reporter[-1].get_body(
-        ("plain",)
-    ).get_content()
+    assert (
+        to_reporter
+        and "Lampen er skiftet i dag." in to_reporter[-1].get_body(("plain",)).get_content()
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from datetime import timedelta
 
 from mail_fixtures import *  # noqa: F403  (its pytest fixtures)
