@@ -38,6 +38,8 @@ run_suite() {
 }
 
 status=0
+echo "=== lint (ruff) ==="
+"$BIN/ruff" check . || status=1
 run_suite sqlite "sqlite://" "$@" || status=1
 run_suite postgresql "$PG_URL_BASE/$PG_TEST_DB" "$@" || status=1
 exit $status

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -59,12 +60,27 @@ class Demo:
     staff_issue_id: int  # an issue in the demo staff user's queue
     administration_id: int
     user_id: int
+    # Løvvangen's local group, meetings, plan and criteria (seed-demo's follow-up story)
+    area_id: int
+    group_id: int
+    member_id: int
+    closed_meeting_id: int
+    planned_meeting_id: int
+    closed_meeting_token: str
+    planned_meeting_token: str
+    action_item_id: int
+    criterion_id: int
 
 
 def load_demo(runner) -> Demo:
+    from fieldapp.areas.models import Area
     from fieldapp.auth.models import User
     from fieldapp.capture.models import Observation
+    from fieldapp.groups.models import GroupMember, LocalGroup
+    from fieldapp.meetings.models import Meeting
     from fieldapp.orgs.models import Administration
+    from fieldapp.plans.models import ActionItem
+    from fieldapp.stats.models import SuccessCriterion
     from fieldapp.triage.models import Issue
     from fieldapp.walks.models import Walk
 
@@ -79,6 +95,20 @@ def load_demo(runner) -> Demo:
     loose = s.scalars(
         select(Observation).where(Observation.issue_id.is_(None)).order_by(Observation.id)
     ).first()
+    area = s.scalars(select(Area).where(Area.name == "Løvvangen")).one()
+    group = s.scalars(select(LocalGroup).where(LocalGroup.area_id == area.id)).first()
+    member = s.scalars(
+        select(GroupMember).where(GroupMember.group_id == group.id).order_by(GroupMember.id)
+    ).first()
+    meetings = {m.status: m for m in s.scalars(select(Meeting).where(Meeting.group_id == group.id))}
+    item = s.scalars(
+        select(ActionItem).where(ActionItem.area_id == area.id).order_by(ActionItem.id)
+    ).first()
+    criterion = s.scalars(
+        select(SuccessCriterion)
+        .where(SuccessCriterion.area_id == area.id)
+        .order_by(SuccessCriterion.id)
+    ).first() or s.scalars(select(SuccessCriterion).order_by(SuccessCriterion.id)).first()
     return Demo(
         running_token=walks["running"].join_token,
         closed_token=walks["closed"].join_token,
@@ -90,6 +120,15 @@ def load_demo(runner) -> Demo:
         staff_issue_id=staff_issue.id,
         administration_id=s.scalars(select(Administration).order_by(Administration.id)).first().id,
         user_id=staff.id,
+        area_id=area.id,
+        group_id=group.id,
+        member_id=member.id,
+        closed_meeting_id=meetings["closed"].id,
+        planned_meeting_id=meetings["planned"].id,
+        closed_meeting_token=meetings["closed"].join_token,
+        planned_meeting_token=meetings["planned"].join_token,
+        action_item_id=item.id,
+        criterion_id=criterion.id,
     )
 
 
@@ -196,6 +235,76 @@ def coordinator_pages(page, live, demo: Demo, lang: str) -> Iterator[tuple[str, 
     page.goto(live + "/mail/")
     yield "mail outbox", False
 
+    # Follow-up: the local group, its meetings, the action plan, results and exports.
+    page.goto(live + "/groups/")
+    yield "groups", False
+    page.goto(live + "/groups/new")
+    yield "new group", False
+    page.goto(f"{live}/groups/{demo.group_id}")
+    yield "group", False
+    page.goto(f"{live}/groups/{demo.group_id}/members/{demo.member_id}/edit")
+    yield "edit group member", False
+    page.goto(live + "/meetings/")
+    yield "meetings", False
+    page.goto(f"{live}/meetings/new?group={demo.group_id}")
+    yield "new meeting", False
+    for state in ("planned", "closed"):
+        meeting = f"{live}/meetings/{getattr(demo, state + '_meeting_id')}"
+        page.goto(meeting)
+        yield f"meeting, {state}", False
+    planned = f"{live}/meetings/{demo.planned_meeting_id}"
+    page.goto(planned + "/edit")
+    yield "edit meeting", False
+    page.goto(planned + "/present")
+    yield "meeting presenter view", False
+    page.goto(f"{live}/meetings/{demo.closed_meeting_id}/minutes")
+    yield "meeting minutes", False
+    page.goto(live + "/plans/")
+    yield "action plan", False
+    page.goto(f"{live}/plans/area/{demo.area_id}")
+    yield "action plan of an area", False
+    page.goto(live + "/plans/new")
+    yield "new action", False
+    page.goto(f"{live}/plans/{demo.action_item_id}/edit")
+    yield "edit action", False
+    page.goto(live + "/stats/")
+    yield "results", False
+    page.goto(f"{live}/stats/area/{demo.area_id}")
+    yield "results of an area", False
+    page.goto(live + "/stats/criteria")
+    yield "success criteria", False
+    page.goto(live + "/stats/criteria/new")
+    yield "new success criterion", False
+    page.goto(f"{live}/stats/criteria/{demo.criterion_id}/edit")
+    yield "edit success criterion", False
+    page.goto(f"{live}/stats/criteria/{demo.criterion_id}/values")
+    yield "success criterion values", False
+    page.goto(live + "/stats/analyses/")
+    yield "analyses", False
+    page.goto(live + "/exports/")
+    yield "exports", False
+    page.goto(f"{live}/exports/area/{demo.area_id}/report/{date.today().year}.html")
+    yield "yearly area report", False
+
+
+def meeting_phone_pages(page, live, demo: Demo, lang: str) -> Iterator[tuple[str, bool]]:
+    """A participant's phone at a meeting: join by QR code, vote on findings, add an observation."""
+    page.goto(f"{live}/m/{demo.closed_meeting_token}")
+    yield "meeting join, closed meeting", True
+    join = f"{live}/m/{demo.planned_meeting_token}"
+    page.goto(join)
+    yield "meeting join", True
+    page.locator("form button[type=submit]").last.click()  # no role chosen
+    page.locator(".field-errors, .error-summary").first.wait_for()
+    yield "meeting join, no role chosen", True
+    page.locator("input[name=role][value=resident]").check()
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url("**/findings")
+    yield "meeting findings", True
+    page.goto(join + "/observe")
+    page.locator("form button[type=submit]").last.wait_for()
+    yield "meeting observation form", True
+
 
 def admin_pages(page, live, demo: Demo, lang: str) -> Iterator[tuple[str, bool]]:
     email, password, _role = DEMO_ACCOUNTS[1]
@@ -224,6 +333,10 @@ def admin_pages(page, live, demo: Demo, lang: str) -> Iterator[tuple[str, bool]]
     yield "areas", False
     page.goto(live + "/admin/routing")
     yield "routing rules", False
+    page.goto(live + "/admin/areas/new")
+    yield "new area", False
+    page.goto(f"{live}/admin/areas/{demo.area_id}/edit")
+    yield "edit area", False
 
 
 def staff_pages(page, live, demo: Demo, lang: str) -> Iterator[tuple[str, bool]]:
@@ -363,13 +476,33 @@ MAP_ALTERNATIVES = """async () => {
       }
       continue;
     }
+    if (el.dataset.summaryTable) {
+      // A map of aggregated points (hot spots) is summarised, not listed: its alternative is a
+      // captioned table with rows, which the map names through aria-describedby.
+      const table = document.getElementById(el.dataset.summaryTable);
+      const caption = table && table.tagName === 'TABLE' && table.caption;
+      const described = (el.getAttribute('aria-describedby') || '').split(/\\s+/);
+      if (!caption || !caption.textContent.trim() || !table.tBodies[0]?.rows.length) {
+        problems.push(`${name}: summary table #${el.dataset.summaryTable} missing or empty`);
+      } else if (!described.includes(caption.id) && !described.includes(table.id)) {
+        problems.push(`${name}: aria-describedby does not point to its summary table`);
+      }
+      continue;
+    }
     let data;
-    if (el.dataset.geojson) data = JSON.parse(el.dataset.geojson);
+    if (el.hasAttribute('data-presenter-map')) {  // numbered findings (cards) and observations
+      const findings = JSON.parse(el.dataset.findings || '{"features":[]}').features;
+      findings.forEach((f) => { f.properties.kind = 'finding'; });
+      const obs = JSON.parse(el.dataset.observations || '{"features":[]}').features;
+      data = { features: findings.concat(obs) };
+    } else if (el.dataset.geojson) data = JSON.parse(el.dataset.geojson);
     else data = await (await fetch(el.dataset.geojsonUrl, { credentials: 'same-origin' })).json();
     for (const f of data.features) {
       const p = f.properties;
-      const ids = p.kind === 'issue' ? [`issue-row-${p.id}`] : [`obs-${p.id}`, `obs-row-${p.id}`];
-      let listed = ids.some((id) => document.getElementById(id));
+      const ids = p.kind === 'issue' ? [`issue-row-${p.id}`]
+        : p.kind === 'finding' ? [`pr-finding-${p.id}`] : [`obs-${p.id}`, `obs-row-${p.id}`];
+      let listed = ids.some((id) => document.getElementById(id))
+        || (p.kind !== 'finding' && !!document.querySelector(`[data-obs="${p.id}"]`));
       if (!listed && p.url) {
         const path = new URL(p.url, location.href).pathname;
         listed = path === location.pathname
@@ -447,7 +580,7 @@ def test_public_pages(live, runner, new_context, view, lang):
 @pytest.mark.parametrize(("view", "lang"), [("phone", "da"), ("desktop", "da"), ("desktop", "en")])
 def test_coordinator_pages(live, runner, new_context, view, lang):
     tally = check_pages(new_context, live, load_demo(runner), coordinator_pages, view, lang)
-    assert tally.pages == 13
+    assert tally.pages == 40
     assert tally.badges > 10, "no status badges were checked"
     assert tally.maps >= 7
 
@@ -455,7 +588,14 @@ def test_coordinator_pages(live, runner, new_context, view, lang):
 @pytest.mark.parametrize(("view", "lang"), [("phone", "da"), ("desktop", "en")])
 def test_admin_pages(live, runner, new_context, view, lang):
     tally = check_pages(new_context, live, load_demo(runner), admin_pages, view, lang)
-    assert tally.pages == 11
+    assert tally.pages == 13
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_meeting_phone_pages(live, runner, new_context, lang):
+    tally = check_pages(new_context, live, load_demo(runner), meeting_phone_pages, "phone", lang)
+    assert tally.pages == tally.touch_pages == 5
+    assert tally.maps >= 1, "the observation form's map was not checked"
 
 
 @pytest.mark.parametrize(("view", "lang"), [("phone", "da"), ("desktop", "en")])
