@@ -103,9 +103,14 @@ def photo_like(seed: int = 1) -> Image.Image:
     leaves_im = leaves_im.filter(ImageFilter.GaussianBlur(3))
     mask = Image.new("L", (WIDTH, HEIGHT), 0)
     ImageDraw.Draw(mask).ellipse([-400, int(HEIGHT * 0.35), 1400, int(HEIGHT * 0.85)], fill=150)
-    green = Image.merge("RGB", (leaves_im.getchannel(0).point(lambda v: v // 3),
-                                leaves_im.getchannel(1),
-                                leaves_im.getchannel(2).point(lambda v: v // 4)))
+    green = Image.merge(
+        "RGB",
+        (
+            leaves_im.getchannel(0).point(lambda v: v // 3),
+            leaves_im.getchannel(1),
+            leaves_im.getchannel(2).point(lambda v: v // 4),
+        ),
+    )
     im = Image.composite(green, im, mask.filter(ImageFilter.GaussianBlur(60)))
 
     arr = np.asarray(im, dtype=np.int16)
@@ -243,10 +248,12 @@ def bench(name: str, data: bytes, runs: int, warmup: int) -> dict:
 
 def half_decode_floor(data: bytes, runs: int) -> float:
     """A bare 1/2-scale decode: the floor for any pipeline that must read every DCT block."""
+
     def decode(d: bytes) -> None:
         with Image.open(io.BytesIO(d)) as im:
             im.draft("RGB", (im.width // 2, im.height // 2))
             im.load()
+
     return statistics.median(time_it(decode, data, runs, 2))
 
 
@@ -257,9 +264,11 @@ def main() -> int:
     args = parser.parse_args()
 
     print(f"Python {platform.python_version()}, Pillow {PIL.__version__}, numpy {np.__version__}")
-    print(f"source {WIDTH}x{HEIGHT} JPEG q{SOURCE_QUALITY}, EXIF orientation 6 + GPS; "
-          f"output q{OUT_QUALITY} progressive, web {WEB_LONG}px, thumb {THUMB_LONG}px; "
-          f"{args.runs} runs per side after {args.warmup} warm-up, interleaved\n")
+    print(
+        f"source {WIDTH}x{HEIGHT} JPEG q{SOURCE_QUALITY}, EXIF orientation 6 + GPS; "
+        f"output q{OUT_QUALITY} progressive, web {WEB_LONG}px, thumb {THUMB_LONG}px; "
+        f"{args.runs} runs per side after {args.warmup} warm-up, interleaved\n"
+    )
 
     results = []
     floors = {}
@@ -268,9 +277,11 @@ def main() -> int:
         results.append(bench(name, data, args.runs, args.warmup))
         floors[name] = half_decode_floor(data, args.runs)
 
-    head = (f"{'image':<11} {'src KB':>7} | {'naive med':>9} {'p95':>6} | {'pipe med':>8} "
-            f"{'p95':>6} | {'ratio':>5} | {'web KB n/p':>11} {'thumb KB n/p':>12} | "
-            f"{'PSNR dB':>7} {'SSIM':>6}")
+    head = (
+        f"{'image':<11} {'src KB':>7} | {'naive med':>9} {'p95':>6} | {'pipe med':>8} "
+        f"{'p95':>6} | {'ratio':>5} | {'web KB n/p':>11} {'thumb KB n/p':>12} | "
+        f"{'PSNR dB':>7} {'SSIM':>6}"
+    )
     print(head)
     print("-" * len(head))
     for r in results:
@@ -278,7 +289,8 @@ def main() -> int:
             f"{r['name']:<11} {r['src_kb']:>7.0f} | {r['naive_med']:>9.1f} {r['naive_p95']:>6.1f}"
             f" | {r['pipe_med']:>8.1f} {r['pipe_p95']:>6.1f} | "
             f"{r['naive_med'] / r['pipe_med']:>4.2f}x | "
-            f"{r['n_web_kb']:>5.0f}/{r['p_web_kb']:<5.0f} {r['n_thumb_kb']:>6.1f}/{r['p_thumb_kb']:<5.1f}"
+            f"{r['n_web_kb']:>5.0f}/{r['p_web_kb']:<5.0f} "
+            f"{r['n_thumb_kb']:>6.1f}/{r['p_thumb_kb']:<5.1f}"
             f" | {r['psnr']:>7.2f} {r['ssim']:>6.4f}"
         )
     print()
