@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -104,11 +104,14 @@ def load_demo(runner) -> Demo:
     item = s.scalars(
         select(ActionItem).where(ActionItem.area_id == area.id).order_by(ActionItem.id)
     ).first()
-    criterion = s.scalars(
-        select(SuccessCriterion)
-        .where(SuccessCriterion.area_id == area.id)
-        .order_by(SuccessCriterion.id)
-    ).first() or s.scalars(select(SuccessCriterion).order_by(SuccessCriterion.id)).first()
+    criterion = (
+        s.scalars(
+            select(SuccessCriterion)
+            .where(SuccessCriterion.area_id == area.id)
+            .order_by(SuccessCriterion.id)
+        ).first()
+        or s.scalars(select(SuccessCriterion).order_by(SuccessCriterion.id)).first()
+    )
     return Demo(
         running_token=walks["running"].join_token,
         closed_token=walks["closed"].join_token,
