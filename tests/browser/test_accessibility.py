@@ -178,6 +178,7 @@ def public_pages(page, live, demo: Demo, lang: str) -> Iterator[tuple[str, bool]
     page.locator("input[name=category][value=lighting]").check()
     page.locator("input[name=safety][value='2']").check()
     page.locator("textarea[name=text]").fill("Stien er mørk ved legepladsen.")
+    page.wait_for_load_state()  # deferred scripts attach the button's handler
     page.locator("[data-locate]").click()
     page.wait_for_function("document.querySelector('input[name=lat]').value !== ''")
     yield "capture form, filled in", True

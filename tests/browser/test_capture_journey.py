@@ -73,6 +73,7 @@ def test_coordinator_creates_walk_and_participant_reports_from_qr_code(
     phone.locator("input[name=category][value=lighting]").check()
     phone.locator("input[name=safety][value='2']").check()
     phone.locator("textarea[name=text]").fill("Stien er helt mørk, to lamper er gået.")
+    phone.wait_for_load_state()  # deferred scripts attach the button's handler
     phone.locator("[data-locate]").click()
     phone.wait_for_function("document.querySelector('input[name=lat]').value !== ''")
     photo = tmp_path / "IMG_0001.jpg"

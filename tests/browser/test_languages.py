@@ -113,6 +113,7 @@ def join_and_capture(page, live, walk, t) -> None:
     page.locator("input[name=category][value=lighting]").check()
     page.locator("input[name=safety][value='2']").check()
     page.locator("textarea[name=text]").fill("Stien er helt mørk, to lamper er gået.")
+    page.wait_for_load_state()  # deferred scripts attach the button's handler
     page.get_by_role("button", name=t["locate"]).click()
     page.locator("[data-position-status]").get_by_text(t["found"]).wait_for()
     page.get_by_role("button", name=t["send"], exact=True).click()

@@ -56,6 +56,7 @@ def report(new_context, join_url, fix, text, email=None) -> str:
     phone.locator("form button[type=submit]").last.click()
     phone.locator("input[name=category][value=lighting]").check()
     phone.locator("textarea[name=text]").fill(text)
+    phone.wait_for_load_state()  # deferred scripts attach the button's handler
     phone.locator("[data-locate]").click()
     phone.wait_for_function("document.querySelector('input[name=lat]').value !== ''")
     if email:
