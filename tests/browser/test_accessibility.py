@@ -368,7 +368,8 @@ def wait_until_ready(page) -> None:
     # Mid-fade colours (a Leaflet popup fades in) are not the page's colours.
     page.evaluate(
         """() => Promise.race([
-          Promise.all(document.getAnimations().map((a) => a.finished)),
+          // A cancelled animation rejects `finished`; it is over either way.
+          Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null))),
           new Promise((resolve) => setTimeout(resolve, 2000)),
         ])"""
     )
