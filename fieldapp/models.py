@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
 from fieldapp.areas.models import Area
+from fieldapp.audit.models import AuditEntry
 from fieldapp.auth.models import User
 from fieldapp.capture.models import Observation, Photo
 from fieldapp.groups.models import GroupMember, LocalGroup
@@ -16,6 +17,7 @@ from fieldapp.walks.models import Participant, Walk
 
 __all__ = [
     "ActionItem",
+    "AuditEntry",
     "CriterionValue",
     "Decision",
     "GroupMember",

@@ -1,0 +1,1 @@
+"""An append-only log of who did what to which object, for accountability beyond one record type."""
