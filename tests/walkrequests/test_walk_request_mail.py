@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from request_fixtures import BASE_URL, form_data, smtp_inbox, stored_requests  # noqa: F401
+from request_fixtures import form_data, stored_requests
+from request_mail_fixtures import *  # noqa: F403  (the smtp_inbox fixture)
+from request_mail_fixtures import BASE_URL
 
 from fieldapp.extensions import db
 from fieldapp.walkrequests.services import notify_report_published
