@@ -29,7 +29,7 @@
     }).addTo(map);
     el.dataset.requests = String(data.features.length);
     if (data.features.length && layer.getBounds().isValid()) {
-      map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 15 });
+      map.fitBounds(layer.getBounds(), { padding: [48, 48], maxZoom: 15 });
     }
   }
 

@@ -233,3 +233,13 @@ def test_mails_go_to_the_outbox_only_with_consent_in_the_requesters_language(
     assert accepted.to_addr == "beboer@example.dk"
     assert "accepteret" in accepted.subject.lower()
     assert accepted.ref == f"walk_request:{req.id}"
+
+
+def test_the_categories_are_checkboxes_that_keep_their_ticks(en) -> None:
+    resp = send(en, place_name="")
+    assert resp.status_code == 400
+    ticked = re.findall(
+        r'<input type="checkbox" name="categories" [^>]*value="(\w+)" checked>', resp.text
+    )
+    assert ticked == ["lighting", "sightlines"]
+    assert resp.text.count('type="checkbox" name="categories"') == 13
