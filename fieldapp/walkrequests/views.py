@@ -44,6 +44,15 @@ def requester_label(req: WalkRequest) -> str:
     return f"{label} · {req.organisation}" if req.organisation else label
 
 
+@bp.app_template_global()
+def walk_requests_waiting() -> tuple[int, int]:
+    """Unanswered requests, and those older than 14 days, for the coordinators' start page."""
+    return (
+        services.unanswered_count(db.session),
+        services.unanswered_count(db.session, services.UNANSWERED_DAYS),
+    )
+
+
 @bp.route("/request-walk", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def new():

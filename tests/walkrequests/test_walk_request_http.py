@@ -243,3 +243,53 @@ def test_the_categories_are_checkboxes_that_keep_their_ticks(en) -> None:
     )
     assert ticked == ["lighting", "sightlines"]
     assert resp.text.count('type="checkbox" name="categories"') == 13
+
+
+def test_the_public_form_needs_a_csrf_token_and_is_rate_limited(app, db_url, tmp_path, kit) -> None:
+    """A production-like app (CSRF and Flask-Limiter on); the limiter is a singleton, so it is
+    switched off again afterwards, as the test app expects."""
+    from fieldapp import create_app
+    from fieldapp.extensions import limiter
+
+    limited = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": db_url,
+            "UPLOAD_DIR": str(tmp_path),
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    try:
+        browser = limited.test_client()
+        without_token = browser.post("/request-walk", data=form_data()).status_code
+        token = kit.csrf_token_from(browser.get("/request-walk").text)
+        codes = [
+            browser.post("/request-walk", data=form_data(csrf_token=token)).status_code
+            for _ in range(11)
+        ]
+    finally:
+        limiter.enabled = False
+        with limited.app_context():
+            db.engine.dispose()  # psycopg warns about connections left to the garbage collector
+    assert without_token == 400
+    assert codes == [302] * 10 + [429]
+    assert len(stored_requests()) == 10
+
+
+def test_the_coordinators_start_page_tells_how_many_requests_wait(en, auth) -> None:
+    from datetime import timedelta
+
+    from fieldapp.db import utcnow
+
+    auth.login("coordinator")
+    assert "waiting for an answer" not in en.get("/walks/").text
+    send(en)
+    send(en)
+    stored_requests()[0].created_at = utcnow() - timedelta(days=15)
+    db.session.commit()
+    page = en.get("/walks/").text
+    assert "2 walk requests are waiting for an answer." in page
+    assert "1 of them for more than 14 days." in page
+    assert 'href="/walk-requests/?status=new"' in page
