@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -12,9 +13,15 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from fieldapp.areas.services import AreaError, parse_area_geojson
 from fieldapp.forms_common import OptionalFloat, check_position
 from fieldapp.taxonomy import CATEGORIES
-from fieldapp.walkrequests.services import REQUESTER_KINDS, SEASONS, TIMES_OF_DAY
+from fieldapp.walkrequests.services import (
+    MAX_OUTLINE_CHARS,
+    REQUESTER_KINDS,
+    SEASONS,
+    TIMES_OF_DAY,
+)
 
 
 def _strip(value):
@@ -47,6 +54,18 @@ class WalkRequestForm(FlaskForm):
     )
     lat = OptionalFloat(_l("Latitude"))
     lon = OptionalFloat(_l("Longitude"))
+    outline = TextAreaField(
+        _l("The area as GeoJSON (filled in as you draw)"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(
+                max=MAX_OUTLINE_CHARS,
+                message=_l("The outline is too detailed. Draw it with fewer corners."),
+            ),
+        ],
+        render_kw={"rows": 3, "spellcheck": "false"},
+    )
     reason = TextAreaField(
         _l("Why? What feels unsafe there, and when?"),
         filters=[_strip],
@@ -88,6 +107,15 @@ class WalkRequestForm(FlaskForm):
 
     def validate_lat(self, field):
         check_position(self.lat, self.lon)
+
+    def validate_outline(self, field):
+        if not field.data:
+            return
+        try:
+            parse_area_geojson(field.data)
+        except AreaError as exc:
+            # Messages are the areas package's msgids, already in the catalogue.
+            raise ValidationError(_(exc.message, **exc.params)) from exc
 
     def validate_email_consent(self, field):
         if self.email.data and not field.data:

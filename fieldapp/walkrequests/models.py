@@ -28,6 +28,8 @@ class WalkRequest(TimestampMixin, Base):
     place_name: Mapped[str] = mapped_column(String(200))
     lat: Mapped[float | None]
     lon: Mapped[float | None]
+    # An outline drawn instead of (or besides) the pin: a GeoJSON Polygon geometry, or "".
+    outline: Mapped[str] = mapped_column(Text, default="")
     area_id: Mapped[int | None] = mapped_column(
         ForeignKey("area.id", ondelete="SET NULL"), index=True
     )

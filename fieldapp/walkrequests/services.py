@@ -6,6 +6,7 @@ caller's transaction (see `mails`, which renders templates and so needs an app c
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from fieldapp.areas.models import Area
-from fieldapp.areas.services import area_containing, list_areas
+from fieldapp.areas.services import area_containing, list_areas, parse_area_geojson
 from fieldapp.db import utcnow
 from fieldapp.taxonomy import CATEGORY_BY_CODE, N_
 from fieldapp.walkrequests.models import WalkRequest
@@ -75,8 +76,24 @@ def public_status(req: WalkRequest) -> str:
     return req.status
 
 
-def match_area(session: Session, lat: float | None, lon: float | None, place: str) -> Area | None:
-    """The area around the pin, else an area whose name the place name contains."""
+# A neighbourhood drawn by hand on a phone is a few hundred characters.
+MAX_OUTLINE_CHARS = 20_000
+
+
+def outline_point(outline: str) -> tuple[float, float] | None:
+    """A point inside a drawn outline (lat, lon), to find its area and show it on a map."""
+    if not outline:
+        return None
+    point = parse_area_geojson(outline).shape.representative_point()
+    return point.y, point.x
+
+
+def match_area(
+    session: Session, lat: float | None, lon: float | None, place: str, outline: str = ""
+) -> Area | None:
+    """The area around the pin, else around the drawn outline, else one the place names."""
+    if lat is None or lon is None:
+        lat, lon = outline_point(outline) or (None, None)
     if lat is not None and lon is not None:
         return area_containing(session, lat, lon)
     folded = place.casefold()
@@ -85,17 +102,23 @@ def match_area(session: Session, lat: float | None, lon: float | None, place: st
 
 
 def create_request(session: Session, data: dict, locale: str) -> WalkRequest:
-    """Store a request from the public form's data; the address only with consent."""
+    """Store a request from the public form's data; the address only with consent.
+
+    :raise AreaError: the outline is not a valid polygon (the form checks it first).
+    """
     consent = bool(data.get("email_consent")) and bool(data.get("email"))
     place = (data.get("place_name") or "").strip()
     lat, lon = data.get("lat"), data.get("lon")
-    area = match_area(session, lat, lon, place)
+    raw_outline = (data.get("outline") or "").strip()
+    outline = parse_area_geojson(raw_outline).geometry if raw_outline else ""
+    area = match_area(session, lat, lon, place, outline)
     req = WalkRequest(
         requester_kind=data["requester_kind"],
         organisation=(data.get("organisation") or "").strip(),
         place_name=place,
         lat=lat,
         lon=lon,
+        outline=outline,
         area_id=area.id if area else None,
         reason=(data.get("reason") or "").strip(),
         categories=[c for c in data.get("categories") or [] if c in CATEGORY_BY_CODE],
@@ -259,14 +282,25 @@ def year_counts(
     return YearCounts(asked=total, accepted=accepted, declined=declined, walked=walked)
 
 
+def _geometry(req: WalkRequest) -> dict | None:
+    if req.lat is not None and req.lon is not None:
+        return {"type": "Point", "coordinates": [req.lon, req.lat]}
+    if req.outline:
+        return json.loads(req.outline)
+    return None
+
+
 def requests_geojson(requests: list[WalkRequest], url_for_request) -> dict:
-    """The pinned requests as points for the queue map; `url_for_request(req)` links each."""
-    return {
-        "type": "FeatureCollection",
-        "features": [
+    """Requests with a pin or an outline, for the maps; `url_for_request(req)` links each."""
+    features = []
+    for r in requests:
+        geometry = _geometry(r)
+        if geometry is None:
+            continue
+        features.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [r.lon, r.lat]},
+                "geometry": geometry,
                 "properties": {
                     "id": r.id,
                     "kind": "walk_request",
@@ -275,10 +309,8 @@ def requests_geojson(requests: list[WalkRequest], url_for_request) -> dict:
                     "url": url_for_request(r),
                 },
             }
-            for r in requests
-            if r.lat is not None and r.lon is not None
-        ],
-    }
+        )
+    return {"type": "FeatureCollection", "features": features}
 
 
 def notify_report_published(session: Session, walk: Walk, report_url: str) -> int:

@@ -141,6 +141,9 @@ def _detail(req: WalkRequest, decline_form: DeclineForm, status: int = 200):
         accept_form=AcceptForm(),
         decline_form=decline_form,
         track_url=url_for("walkrequests.track", token=req.token),
+        geojson=services.requests_geojson(
+            [req], lambda r: url_for("walkrequests.detail", request_id=r.id)
+        ),
         **LABELS,
     ), status
 
@@ -175,7 +178,8 @@ def accept(request_id: int):
     return redirect(url_for("walks.edit", walk_id=walk.id))
 
 
-@bp.post("/walk-requests/<int:request_id>/decline")
+# Declining posts to the request's own page, so a refused form stays at the page's address.
+@bp.post("/walk-requests/<int:request_id>")
 @coordinator_required
 def decline(request_id: int):
     req = get_request_or_404(request_id)

@@ -26,6 +26,7 @@ def upgrade():
         sa.Column("place_name", sa.String(length=200), nullable=False),
         sa.Column("lat", sa.Double(), nullable=True),
         sa.Column("lon", sa.Double(), nullable=True),
+        sa.Column("outline", sa.Text(), nullable=False),
         sa.Column("area_id", sa.Integer(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("categories", sa.JSON(), nullable=False),

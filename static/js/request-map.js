@@ -1,5 +1,5 @@
-// The walk request queue's map: a pin per request with a place, linking to its page. The list
-// under the map holds the same requests for people who do not use the map.
+// The walk request maps: the queue's (a pin or outline per request, linking to its page; the
+// list under the map holds the same requests) and a request page's own pin or outline.
 (function () {
   "use strict";
 
@@ -36,6 +36,10 @@
   document.querySelectorAll("[data-request-map]").forEach(function (el) {
     if (!window.L || !window.fetch) {
       el.hidden = true;
+      return;
+    }
+    if (el.dataset.geojson) {
+      show(el, JSON.parse(el.dataset.geojson)); // one request's pin or outline, in the page
       return;
     }
     fetch(el.dataset.geojsonUrl, { credentials: "same-origin" })

@@ -71,7 +71,7 @@ def coordinator_pages(page, live, r: Requests, lang: str) -> Iterator[tuple[str,
     yield "request queue (all)", False
     page.goto(f"{live}/walk-requests/{r.new_id}")
     yield "request detail (new)", False
-    page.locator("form[action$='/decline'] button[type=submit]").click()
+    page.locator("button.danger[type=submit]").click()  # decline without a reason
     assert page.locator(".error-summary").count() == 1
     yield "request detail (decline without a reason)", False
     page.goto(f"{live}/walk-requests/{r.accepted_id}")

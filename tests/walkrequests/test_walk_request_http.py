@@ -112,7 +112,7 @@ def test_the_queue_and_details_are_for_coordinators_only(client, auth, new_brows
     for url in ("/walk-requests/", f"/walk-requests/{req.id}"):
         assert client.get(url).status_code == 403
     assert client.post(f"/walk-requests/{req.id}/accept").status_code == 403
-    assert client.post(f"/walk-requests/{req.id}/decline", data={"reason": "x"}).status_code == 403
+    assert client.post(f"/walk-requests/{req.id}", data={"reason": "x"}).status_code == 403
     assert stored_requests()[0].status == "new"
 
 
@@ -197,13 +197,13 @@ def test_decline_needs_a_reason_which_the_requester_sees(en, auth) -> None:
     send(en)
     (req,) = stored_requests()
     auth.login("coordinator")
-    refused = en.post(f"/walk-requests/{req.id}/decline", data={"reason": "  "})
+    refused = en.post(f"/walk-requests/{req.id}", data={"reason": "  "})
     assert refused.status_code == 400
     assert "Give a reason: the requester is told why." in refused.text
     assert stored_requests()[0].status == "new"
 
     reason = "Stedet blev gennemgået i september; rapporten ligger på kommunens hjemmeside."
-    resp = en.post(f"/walk-requests/{req.id}/decline", data={"reason": reason})
+    resp = en.post(f"/walk-requests/{req.id}", data={"reason": reason})
     assert resp.status_code == 302
     req = stored_requests()[0]
     assert (req.status, req.decline_reason) == ("declined", reason)
@@ -293,3 +293,41 @@ def test_the_coordinators_start_page_tells_how_many_requests_wait(en, auth) -> N
     assert "2 walk requests are waiting for an answer." in page
     assert "1 of them for more than 14 days." in page
     assert 'href="/walk-requests/?status=new"' in page
+
+
+SQUARE = (
+    '{"type":"Polygon","coordinates":[[[9.9280,57.0460],[9.9300,57.0460],'
+    "[9.9300,57.0470],[9.9280,57.0470],[9.9280,57.0460]]]}"
+)
+
+
+def test_an_area_drawn_instead_of_a_pin_finds_its_area_and_shows_on_the_maps(en, auth) -> None:
+    area = make_midtbyen()
+    resp = send(en, lat="", lon="", outline=SQUARE)
+    assert resp.status_code == 302
+    (req,) = stored_requests()
+    assert req.lat is None and req.area_id == area.id
+    assert '"Polygon"' in req.outline
+    auth.login("coordinator")
+    (feature,) = en.get("/walk-requests/requests.geojson").get_json()["features"]
+    assert feature["geometry"]["type"] == "Polygon"
+    detail = en.get(f"/walk-requests/{req.id}").text
+    assert "data-request-map" in detail and "The requester drew the area on the map." in detail
+    en.post(f"/walk-requests/{req.id}/accept")
+    walk = db.session.query(Walk).one()
+    assert walk.area_id == area.id and walk.meeting_lat is None
+
+
+@pytest.mark.parametrize(
+    ("outline", "message"),
+    [
+        ("not json", "This is not valid JSON"),
+        ('{"type":"Point","coordinates":[9.9,57.0]}', "Polygon"),
+        ("[" * 20001, "too detailed"),
+    ],
+)
+def test_a_bad_outline_is_refused_and_kept(en, outline, message) -> None:
+    resp = send(en, outline=outline)
+    assert resp.status_code == 400
+    assert message in resp.text
+    assert stored_requests() == []

@@ -57,7 +57,7 @@ def test_decline_mail_holds_the_reason_in_danish(client, auth, runner, smtp_inbo
     new_browser("da").post("/request-walk", data=form_data(email=ADDRESS, email_consent="y"))
     (req,) = stored_requests()
     auth.login("coordinator")
-    client.post(f"/walk-requests/{req.id}/decline", data={"reason": "Vi gik der i oktober."})
+    client.post(f"/walk-requests/{req.id}", data={"reason": "Vi gik der i oktober."})
     deliver(runner)
     receipt, declined = smtp_inbox.to(ADDRESS)
     assert "Vi gik der i oktober." in body(declined)
