@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.plans.views import bp as plans_bp
     from fieldapp.stats.views import bp as stats_bp
     from fieldapp.triage.views import bp as triage_bp
+    from fieldapp.walkrequests.views import bp as walkrequests_bp
     from fieldapp.walks.join_views import bp as join_bp
     from fieldapp.walks.views import bp as walks_bp
 
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
         plans_bp,
         stats_bp,
         exports_bp,
+        walkrequests_bp,
     ):
         app.register_blueprint(bp)
 

@@ -347,10 +347,16 @@ def seed_demo(session: Session, now: datetime | None = None) -> dict | None:
     from fieldapp.demo_stats import seed_demo_stats
 
     seed_demo_stats(session)
+    from fieldapp.demo_requests import seed_demo_requests
+
+    requests = seed_demo_requests(
+        session, coordinator.id, {"lovvangen": lovvangen, "planned": planned}, now
+    )
     session.flush()
     return {
         "walks": session.scalar(select(func.count()).select_from(Walk)),
         "observations": session.scalar(select(func.count()).select_from(Observation)),
         "issues": issues,
         "meetings": meetings,
+        "walk_requests": requests,
     }

@@ -13,6 +13,7 @@ from fieldapp.plans.models import ActionItem
 from fieldapp.routing.models import RoutingRule
 from fieldapp.stats.models import CriterionValue, SuccessCriterion
 from fieldapp.triage.models import Issue, IssueEvent
+from fieldapp.walkrequests.models import WalkRequest
 from fieldapp.walks.models import Participant, Walk
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "RoutingRule",
     "User",
     "Walk",
+    "WalkRequest",
 ]

@@ -30,6 +30,7 @@ from fieldapp.stats.criteria import (
 )
 from fieldapp.stats.models import SuccessCriterion
 from fieldapp.triage.models import Issue
+from fieldapp.walkrequests.services import YearCounts, year_counts
 from fieldapp.walks.models import Walk
 
 RESOLUTION_DAYS = 90
@@ -54,6 +55,8 @@ class AreaReport:
     plan_done: list[ActionItem]
     hot_spots: list[analyses.HotSpot]
     generated_at: datetime
+    # Walk requests made in the year for this area: asked, accepted, declined, walked.
+    walk_requests: YearCounts
 
 
 def _held(session: Session, model, area_id: int, start: datetime, end: datetime) -> list:
@@ -122,4 +125,5 @@ def area_report(
         ],
         hot_spots=analyses.hot_spots(session, scope, tz, limit=10),
         generated_at=now,
+        walk_requests=year_counts(session, start, end, area.id),
     )
