@@ -1,7 +1,7 @@
 """walk requests: asked for by anyone without an account, answered by coordinators
 
-Revision ID: wreq
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-11-25 16:48:34.037410
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "wreq"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
