@@ -37,8 +37,7 @@ from fieldapp.exports.report import area_report
 from fieldapp.extensions import db
 from fieldapp.plans.models import ACTION_STATUS_LABELS
 from fieldapp.stats.analyses import DATE_RANGE
-from fieldapp.stats.criteria import KIND_LABELS, STATUS_LABELS
-from fieldapp.stats.formatting import STATUS_SYMBOLS, local_tz, number, target_text, today
+from fieldapp.stats.formatting import criterion_template_values, local_tz, today
 from fieldapp.taxonomy import CATEGORY_BY_CODE
 from fieldapp.triage.filters import Filters, parse_filters
 from fieldapp.triage.view_helpers import filter_options, template_values
@@ -175,13 +174,9 @@ def _report(area_id: int, year: int, pdf: bool) -> str:
         r=report,
         pdf=pdf,
         today=day,
-        number=number,
-        target_text=target_text,
         issue_status_label=lambda code: _label("status", code),
         ACTION_STATUS_LABELS=ACTION_STATUS_LABELS,
-        KIND_LABELS=KIND_LABELS,
-        STATUS_LABELS=STATUS_LABELS,
-        STATUS_SYMBOLS=STATUS_SYMBOLS,
+        **criterion_template_values(),
     )
 
 

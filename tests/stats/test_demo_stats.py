@@ -9,7 +9,7 @@ from stats_fixtures import login, make_user
 from fieldapp.demo import seed_demo
 from fieldapp.demo_stats import seed_demo_stats
 from fieldapp.extensions import db
-from fieldapp.stats.criteria import criterion_results
+from fieldapp.stats.progress import criterion_results
 from fieldapp.stats.models import SuccessCriterion
 
 
@@ -28,10 +28,10 @@ def test_demo_criteria_for_lovvangen(client, app) -> None:
         )
         return {r.year: r.status for r in criterion_results(db.session, c, date(2026, 11, 25))}
 
-    assert results("Mindst 3 tryghedsskabende")[2024] == "met"
-    assert results("Tryghedsvandringer")[2025] == "not_met"  # one walk, as in 2017
+    assert results("Mindst 3 tryghedsskabende")[2024] == "achieved"
+    assert results("Tryghedsvandringer")[2025] == "missed"  # one walk, as in 2017
     index = results("Politiets tryghedsindeks")
-    assert (index[2024], index[2025], index[2026]) == ("not_met", "not_met", "no_data")
+    assert (index[2024], index[2025], index[2026]) == ("missed", "missed", "no_data")
 
     login(client, make_user("coordinator", "k@example.dk"))
     area_id = (
