@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from fieldapp.areas.models import Area
 from fieldapp.capture.models import Observation
+from fieldapp.exports import periods
 from fieldapp.meetings.models import Meeting
 from fieldapp.plans.models import ActionItem
 from fieldapp.plans.services import PlanFilter, is_overdue, status_counts
@@ -43,6 +44,7 @@ class AreaReport:
     resolved_within: ShareResult
     resolution: list[analyses.ResolutionRow]
     criteria: list[Standing]
+    quarters: list[periods.PeriodCounts]
     as_of: date  # the day the criteria's status is told for: 31 December, or today
     plan_counts: dict[str, int]
     plan_overdue: list[ActionItem]
@@ -110,6 +112,7 @@ def area_report(
         resolution=analyses.median_resolution(session, scope, tz),
         criteria=[standing(session, c, year, as_of, tz) for c in criteria],
         as_of=as_of,
+        quarters=periods.quarters(session, area.id, year, today, tz),
         plan_counts=status_counts(session, PlanFilter(area_id=area.id), today),
         plan_overdue=[i for i in items if is_overdue(i, today)],
         plan_done=[

@@ -62,9 +62,7 @@ def meetings_held(session: Session, area_id: int | None, start: datetime, end: d
     return _held(session, Meeting, area_id, start, end)
 
 
-def initiatives_done(
-    session: Session, area_id: int | None, start: datetime, end: datetime
-) -> int:
+def initiatives_done(session: Session, area_id: int | None, start: datetime, end: datetime) -> int:
     """Action items marked as safety initiatives and done (completed_at) in the interval."""
     query = select(func.count(ActionItem.id)).where(
         ActionItem.is_initiative.is_(True),
@@ -105,9 +103,7 @@ def issues_opened(session: Session, area_id: int | None, start: datetime, end: d
     return _count(session, query)
 
 
-def issues_resolved(
-    session: Session, area_id: int | None, start: datetime, end: datetime
-) -> int:
+def issues_resolved(session: Session, area_id: int | None, start: datetime, end: datetime) -> int:
     """Issues set to "resolved" in the interval (each issue once, however often reopened)."""
     query = (
         select(func.count(func.distinct(IssueEvent.issue_id)))

@@ -60,9 +60,10 @@ def category_label(code: str | None) -> str:
 
 
 def period_label(year: int, period: str) -> str:
-    """"2025", "1st half of 2025", "3rd quarter of 2025"."""
+    """ "2025", "1st half of 2025", "3rd quarter of 2025"."""
     labels = {
         "": "%(year)d",
+        "year": "%(year)d",
         "H1": _("1st half of %(year)d"),
         "H2": _("2nd half of %(year)d"),
         "Q1": _("1st quarter of %(year)d"),
@@ -111,7 +112,7 @@ def target_text(c: SuccessCriterion) -> str:
 
 
 def trend_text(c: SuccessCriterion, t: Trend | None) -> str:
-    """"Up from 2 (2025), better" — words, the arrow is added by the template."""
+    """ "Up from 2 (2025), better" — words, the arrow is added by the template."""
     if t is None:
         return _("No earlier value to compare with")
     when = period_label(t.previous_year, t.previous_period)

@@ -9,8 +9,8 @@ from stats_fixtures import login, make_user
 from fieldapp.demo import seed_demo
 from fieldapp.demo_stats import seed_demo_stats
 from fieldapp.extensions import db
-from fieldapp.stats.progress import criterion_results
 from fieldapp.stats.models import SuccessCriterion
+from fieldapp.stats.progress import criterion_results
 
 
 def test_demo_criteria_for_lovvangen(client, app) -> None:
