@@ -140,7 +140,7 @@ def status_counts(session: Session, f: PlanFilter, today: date) -> dict[str, int
             today,
         ).group_by(ActionItem.status)
     ).all()
-    counts = Counter({code: 0 for code in ACTION_STATUS_LABELS})
+    counts = Counter({code: 0 for code in ACTION_STATUS_LABELS} | {"overdue": 0})
     for status, total, late in rows:
         counts[status] += total
         if status in PENDING_STATUSES:
