@@ -49,7 +49,7 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("inquiries_per_year", N_("Observations and inquiries per year")),
     ("share_resolved_within_days", N_("Share of issues resolved within a number of days")),
     ("safety_average", N_("Average safety feeling in observations (1–5)")),
-    ("yearly_change", N_("Yearly change in observations of a category (%)")),
+    ("yearly_change", N_("Yearly change in observations of a category, in per cent")),
     ("manual", N_("Entered by hand per period (e.g. the police safety index)")),
     ("milestone", N_("Milestone reached by a date")),
 )

@@ -79,6 +79,19 @@ def category_choices() -> list[SelectChoice]:
     ]
 
 
+class DateInput(DateField):
+    """A date as YYYY-MM-DD; empty is "not given" (validators decide), a typo says what to type."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata([v.strip() for v in valuelist])
+        except ValueError as exc:
+            raise ValueError(str(DATE_MESSAGE)) from exc
+
+
 class CriterionForm(FlaskForm):
     title = StringField(
         _l("Title"),
@@ -112,12 +125,7 @@ class CriterionForm(FlaskForm):
         filters=[lambda value: value or ""],  # None on a criterion is "" (all categories)
         invalid_choice_message=INVALID_CHOICE,
     )
-    due_date = DateField(
-        _l("To be reached by"),
-        validators=[Optional()],
-        format="%Y-%m-%d",
-        invalid_value_message=DATE_MESSAGE,
-    )
+    due_date = DateInput(_l("To be reached by"), format="%Y-%m-%d")
     action_item_id = SelectField(
         _l("Action item that reaches it"),
         coerce=optional_int,
@@ -125,12 +133,7 @@ class CriterionForm(FlaskForm):
         invalid_choice_message=INVALID_CHOICE,
         invalid_value_message=INVALID_CHOICE,
     )
-    achieved_on = DateField(
-        _l("Achieved on"),
-        validators=[Optional()],
-        format="%Y-%m-%d",
-        invalid_value_message=DATE_MESSAGE,
-    )
+    achieved_on = DateInput(_l("Achieved on"), format="%Y-%m-%d")
     baseline = NumberField(_l("Baseline"))
     baseline_year = YearField(_l("Baseline year"), validators=[Optional(), YEAR_RANGE])
     first_year = YearField(_l("First year"), validators=[Optional(), YEAR_RANGE])
