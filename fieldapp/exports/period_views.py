@@ -32,19 +32,20 @@ from fieldapp.stats.formatting import (
     trend_text,
 )
 from fieldapp.stats.progress import STATUS_LABELS, Standing
+from fieldapp.taxonomy import N_
 
 bp = Blueprint("periods", __name__, url_prefix="/periods")
 REPORT_PERIODS = ("Q1", "Q2", "Q3", "Q4", "H1", "H2", "year")
 FORMATS = ("html", "pdf", "csv")
 CSV_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("section", "Section"),
-    ("figure", "Figure"),
-    ("period", "Period"),
-    ("value", "Value"),
-    ("unit", "Unit"),
-    ("target", "Target"),
-    ("trend", "Trend"),
-    ("status", "Status"),
+    ("section", N_("Section")),
+    ("figure", N_("Figure")),
+    ("period", N_("Period")),
+    ("value", N_("Value")),
+    ("unit", N_("Unit")),
+    ("target", N_("Target")),
+    ("trend", N_("Trend")),
+    ("status", N_("Status")),
 )
 
 
