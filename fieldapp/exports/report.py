@@ -108,7 +108,7 @@ def area_report(
         safety_average=safety_average(session, area.id, year, tz),
         issues_by_status=sorted(by_status, key=lambda r: (-r[1], r[0])),
         issues_total=sum(n for _s, n in by_status),
-        resolved_within=resolution_share(session, area.id, year, RESOLUTION_DAYS, tz),
+        resolved_within=resolution_share(session, area.id, year, RESOLUTION_DAYS, tz, as_of=as_of),
         resolution=analyses.median_resolution(session, scope, tz),
         criteria=[standing(session, c, year, as_of, tz) for c in criteria],
         as_of=as_of,

@@ -10,9 +10,11 @@ the half-yearly status counts the data as it stood at the half-year. What each k
   (completed_at). Walks and meetings are not added in: record an initiative item for them when
   they count, so each initiative is counted once and on purpose.
 - inquiries_per_year: observations created in the year (walks, meetings and Open311 reports).
-- share_resolved_within_days: of the issues created in the year that are now resolved, the
-  percentage resolved within `days` days of creation (time of the last "resolved" event).
-  Issues still open are not in the share; the dashboard shows how many were counted.
+- share_resolved_within_days: of the issues created in the year, the percentage resolved
+  within `days` days of creation (time of the last "resolved" event). Counted: the resolved
+  issues, and the issues still open that are older than `days` (they can no longer make it);
+  issues open for less than `days` are not decided yet and not counted, nor are rejected or
+  duplicate ones. The dashboard shows how many were counted.
 - safety_average: the mean safety feeling (1–5) of the year's observations.
 - yearly_change: the change in per cent of the observations in one taxonomy category (e.g.
   vandalism) against the whole previous year: (this year − last year) / last year × 100.
@@ -34,11 +36,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldapp.capture.models import Observation
+from fieldapp.db import utcnow
 from fieldapp.stats import counts
 from fieldapp.stats.counts import observation_in_area  # noqa: F401  (analyses imports it here)
 from fieldapp.stats.models import CriterionValue, SuccessCriterion
 from fieldapp.taxonomy import N_
 from fieldapp.triage.models import Issue, IssueEvent
+from fieldapp.triage.workflow import OPEN_STATUSES
 
 DEFAULT_TZ = "Europe/Copenhagen"
 
@@ -166,14 +170,16 @@ def resolution_share(
     days: int,
     tz: str = DEFAULT_TZ,
     until: date | None = None,
+    as_of: date | None = None,
 ) -> ShareResult:
-    """Issues created in the year and resolved now; how many within `days` of creation.
+    """Of the year's issues, how many were resolved within `days` of creation (see above).
 
-    With `until`: created and resolved by the end of that day. One row per resolved issue
-    (creation and last resolution time), compared in Python so the day arithmetic needs no
-    engine-specific SQL.
+    With `until`: created and resolved by the end of that day. Open issues are aged at the end
+    of `as_of` (default: now). One row per issue, compared in Python so the day arithmetic
+    needs no engine-specific SQL.
     """
     start, end = year_bounds(year, tz, until)
+    reference = counts.day_bounds(as_of, as_of, tz)[1] if as_of else utcnow()
     events = select(IssueEvent.issue_id, func.max(IssueEvent.at).label("at")).where(
         IssueEvent.kind == "status", IssueEvent.to_status == "resolved"
     )
@@ -192,6 +198,16 @@ def resolution_share(
         counted += 1
         if (resolved - created).total_seconds() <= days * 86400:
             within += 1
+    still_open = select(Issue.created_at).where(
+        Issue.status.in_(sorted(OPEN_STATUSES)),
+        Issue.created_at >= start,
+        Issue.created_at < end,
+    )
+    if area_id is not None:
+        still_open = still_open.where(Issue.area_id == area_id)
+    for (created,) in session.execute(still_open):
+        if (reference - created).total_seconds() > days * 86400:
+            counted += 1  # past the days and not resolved: it cannot count as within
     percent = 100.0 * within / counted if counted else None
     return ShareResult(percent, within, counted)
 
@@ -250,7 +266,8 @@ def actual_value(
         entry = manual_entry(session, criterion.id, year, until)
         return entry.value if entry else None
     if kind == "share_resolved_within_days":
-        return resolution_share(session, area_id, year, criterion.days or 0, tz, until).percent
+        days = criterion.days or 0
+        return resolution_share(session, area_id, year, days, tz, until, until).percent
     if kind == "safety_average":
         return safety_average(session, area_id, year, tz, until)
     if kind == "yearly_change":

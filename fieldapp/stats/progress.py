@@ -189,7 +189,7 @@ def year_result(
     fraction = year_fraction(year, as_of)
     within = counted = count = base = projected = None
     if c.kind == "share_resolved_within_days":
-        share = resolution_share(session, c.area_id, year, c.days or 0, tz, until)
+        share = resolution_share(session, c.area_id, year, c.days or 0, tz, until, as_of)
         value, within, counted = share.percent, share.within, share.counted
     elif c.kind == "yearly_change":
         count = category_per_year(session, c.area_id, year, c.category, tz, until)

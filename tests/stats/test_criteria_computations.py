@@ -101,23 +101,30 @@ def test_share_resolved_within_90_days_is_two_of_three(areas) -> None:
     created = utc(2026, 2, 2, 9)
     for days in (10, 95, 30):  # hand-computed: 10 and 30 are within 90 days → 2 of 3
         make_issue(created, area=lov, admin=admin, forwarded_after=1, resolved_after=days)
-    # Not counted: still open, another area, created in another year, rejected.
-    make_issue(created, area=lov, admin=admin, forwarded_after=1)
+    # Not counted: open for less than 90 days, another area, another year, rejected.
+    make_issue(utc(2026, 12, 20, 9), area=lov, admin=admin, forwarded_after=1)
     make_issue(created, area=midt, admin=admin, forwarded_after=1, resolved_after=200)
     make_issue(utc(2025, 12, 1, 9), area=lov, admin=admin, forwarded_after=1, resolved_after=2)
     make_issue(created, area=lov, status="rejected")
 
-    share = resolution_share(db.session, lov.id, 2026, 90, TZ)
+    share = resolution_share(db.session, lov.id, 2026, 90, TZ, as_of=IN_2027)
     assert (share.within, share.counted) == (2, 3)
     assert share.percent == pytest.approx(66.67, abs=0.01)
+    # Open since 2 February: on 1 February 2027 it is past 90 days and counts as not within.
+    make_issue(created, area=lov, admin=admin, forwarded_after=1)
+    share = resolution_share(db.session, lov.id, 2026, 90, TZ, as_of=IN_2027)
+    assert (share.within, share.counted) == (2, 4)
+    # On 1 May 2026 it was 88 days old: not decided yet, so not counted.
+    share = resolution_share(db.session, lov.id, 2026, 90, TZ, as_of=date(2026, 5, 1))
+    assert (share.within, share.counted) == (2, 3)
     assert share_resolved_within_days(db.session, lov.id, 2024, 90, TZ) is None
 
     criterion = make_criterion(
         lov, "share_resolved_within_days", 80, days=90, first_year=2026, last_year=2026
     )
     [result] = criterion_results(db.session, criterion, IN_2027, TZ)
-    assert round(result.actual, 1) == 66.7
-    assert (result.within, result.counted, result.status) == (2, 3, "missed")
+    assert result.actual == 50.0
+    assert (result.within, result.counted, result.status) == (2, 4, "missed")
 
 
 def test_a_reopened_issue_counts_from_its_last_resolution(areas) -> None:
