@@ -127,6 +127,14 @@ def test_half_yearly_status_tells_each_criterion_as_of_the_half_year(coordinator
     rows = rows_of(page, "Counts per quarter and for the half-year")
     assert rows["1st half of 2026"] == ["3", "2", "2", "1", "0", "1"]
 
+    resp = coordinator.get(url(lovvangen, 2026, "H1", "pdf"))
+    assert resp.status_code == 200 and resp.data.startswith(b"%PDF-")
+    text = " ".join(
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(resp.data)).pages).split()
+    )
+    assert "Belysningsplan vedtaget" in text and "At risk" in text
+    assert "1st half of 2026" in text
+
     # The second half, told today: the milestone's date has passed.
     page = coordinator.get(url(lovvangen, 2026, "H2", "html")).get_data(as_text=True)
     assert "Status as of November 25, 2026" in page
