@@ -16,19 +16,14 @@ from sqlalchemy.orm import Session, joinedload
 
 from fieldapp.areas.models import Area
 from fieldapp.capture.models import Observation
+from fieldapp.exports import periods
 from fieldapp.meetings.models import Meeting
 from fieldapp.plans.models import ActionItem
 from fieldapp.plans.services import PlanFilter, is_overdue, status_counts
 from fieldapp.stats import analyses
-from fieldapp.stats.criteria import (
-    ShareResult,
-    YearResult,
-    resolution_share,
-    safety_average,
-    year_bounds,
-    year_result,
-)
+from fieldapp.stats.criteria import ShareResult, resolution_share, safety_average, year_bounds
 from fieldapp.stats.models import SuccessCriterion
+from fieldapp.stats.progress import Standing, report_day, standing
 from fieldapp.triage.models import Issue
 from fieldapp.walkrequests.services import YearCounts, year_counts
 from fieldapp.walks.models import Walk
@@ -49,7 +44,9 @@ class AreaReport:
     issues_total: int
     resolved_within: ShareResult
     resolution: list[analyses.ResolutionRow]
-    criteria: list[tuple[SuccessCriterion, YearResult]]
+    criteria: list[Standing]
+    quarters: list[periods.PeriodCounts]
+    as_of: date  # the day the criteria's status is told for: 31 December, or today
     plan_counts: dict[str, int]
     plan_overdue: list[ActionItem]
     plan_done: list[ActionItem]
@@ -78,6 +75,7 @@ def area_report(
     session: Session, area: Area, year: int, today: date, tz: str, now: datetime
 ) -> AreaReport:
     start, end = year_bounds(year, tz)
+    as_of = report_day(date(year, 1, 1), date(year, 12, 31), today)
     scope = analyses.Scope(area.id, date(year, 1, 1), date(year, 12, 31))
 
     by_category = session.execute(
@@ -113,9 +111,11 @@ def area_report(
         safety_average=safety_average(session, area.id, year, tz),
         issues_by_status=sorted(by_status, key=lambda r: (-r[1], r[0])),
         issues_total=sum(n for _s, n in by_status),
-        resolved_within=resolution_share(session, area.id, year, RESOLUTION_DAYS, tz),
+        resolved_within=resolution_share(session, area.id, year, RESOLUTION_DAYS, tz, as_of=as_of),
         resolution=analyses.median_resolution(session, scope, tz),
-        criteria=[(c, year_result(session, c, year, today, tz)) for c in criteria],
+        criteria=[standing(session, c, year, as_of, tz) for c in criteria],
+        as_of=as_of,
+        quarters=periods.quarters(session, area.id, year, today, tz),
         plan_counts=status_counts(session, PlanFilter(area_id=area.id), today),
         plan_overdue=[i for i in items if is_overdue(i, today)],
         plan_done=[

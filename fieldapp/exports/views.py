@@ -24,6 +24,7 @@ from fieldapp.areas.services import list_areas
 from fieldapp.auth.permissions import coordinator_required
 from fieldapp.db import utcnow
 from fieldapp.errors import abort_with
+from fieldapp.exports import period_views
 from fieldapp.exports.csv_export import (
     ISSUE_COLUMNS,
     OBSERVATION_COLUMNS,
@@ -33,18 +34,19 @@ from fieldapp.exports.csv_export import (
     observation_record,
 )
 from fieldapp.exports.geojson_export import geojson_chunks
+from fieldapp.exports.periods import COUNT_LABELS
 from fieldapp.exports.report import area_report
 from fieldapp.extensions import db
 from fieldapp.plans.models import ACTION_STATUS_LABELS
 from fieldapp.stats.analyses import DATE_RANGE
-from fieldapp.stats.criteria import KIND_LABELS, STATUS_LABELS
-from fieldapp.stats.formatting import STATUS_SYMBOLS, local_tz, number, target_text, today
+from fieldapp.stats.formatting import criterion_template_values, local_tz, today
 from fieldapp.taxonomy import CATEGORY_BY_CODE
 from fieldapp.triage.filters import Filters, parse_filters
 from fieldapp.triage.view_helpers import filter_options, template_values
 from fieldapp.triage.workflow import STATUS_LABELS as ISSUE_STATUS_LABELS
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
+bp.register_blueprint(period_views.bp)
 SEPARATORS = {"semicolon": ";", "comma": ","}
 FIRST_REPORT_YEAR = 2000
 
@@ -175,13 +177,10 @@ def _report(area_id: int, year: int, pdf: bool) -> str:
         r=report,
         pdf=pdf,
         today=day,
-        number=number,
-        target_text=target_text,
         issue_status_label=lambda code: _label("status", code),
         ACTION_STATUS_LABELS=ACTION_STATUS_LABELS,
-        KIND_LABELS=KIND_LABELS,
-        STATUS_LABELS=STATUS_LABELS,
-        STATUS_SYMBOLS=STATUS_SYMBOLS,
+        count_labels=COUNT_LABELS,
+        **criterion_template_values(),
     )
 
 

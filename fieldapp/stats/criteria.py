@@ -1,7 +1,8 @@
-"""Success criteria: the actual value of each kind per year, and whether the target is met.
+"""Success criteria: the actual value of each kind per year.
 
 Plain functions on a session (no Flask). A year is a calendar year in local (Copenhagen) time.
-`area_id` None means the whole municipality. What each kind counts:
+`area_id` None means the whole municipality. `until` (a date) stops counting after that day:
+the half-yearly status counts the data as it stood at the half-year. What each kind counts:
 
 - walks_per_year: walks that started in the year and are no longer "planned" (they happened).
 - meetings_per_year: dialogue meetings that started in the year and were held (not "planned").
@@ -9,29 +10,39 @@ Plain functions on a session (no Flask). A year is a calendar year in local (Cop
   (completed_at). Walks and meetings are not added in: record an initiative item for them when
   they count, so each initiative is counted once and on purpose.
 - inquiries_per_year: observations created in the year (walks, meetings and Open311 reports).
-- share_resolved_within_days: of the issues created in the year that are now resolved, the
-  percentage resolved within `days` days of creation (time of the last "resolved" event).
-  Issues still open are not in the share; the dashboard shows how many were counted.
+- share_resolved_within_days: of the issues created in the year, the percentage resolved
+  within `days` days of creation (time of the last "resolved" event). Counted: the resolved
+  issues, and the issues still open that are older than `days` (they can no longer make it);
+  issues open for less than `days` are not decided yet and not counted, nor are rejected or
+  duplicate ones. The dashboard shows how many were counted.
 - safety_average: the mean safety feeling (1–5) of the year's observations.
-- manual: the value entered by hand for the year (CriterionValue), e.g. the police index.
+- yearly_change: the change in per cent of the observations in one taxonomy category (e.g.
+  vandalism) against the whole previous year: (this year − last year) / last year × 100.
+  "Fall 10 % a year" is a target of −10 that the value must stay at or under (at_most).
+  No value when the previous year has no observations (a change from nothing is undefined).
+- manual: entered by hand per period (CriterionValue: the year, a half-year or a quarter), e.g.
+  the police's safety index. The year's value is the whole-year value, else the latest period.
+- milestone: done or not by a date (see progress.py); it has no yearly value.
+
+Statuses, trends and milestones: progress.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldapp.capture.models import Observation
-from fieldapp.meetings.models import Meeting
-from fieldapp.plans.models import ActionItem
+from fieldapp.db import utcnow
+from fieldapp.stats import counts
+from fieldapp.stats.counts import observation_in_area  # noqa: F401  (analyses imports it here)
 from fieldapp.stats.models import CriterionValue, SuccessCriterion
 from fieldapp.taxonomy import N_
 from fieldapp.triage.models import Issue, IssueEvent
-from fieldapp.walks.models import Walk
+from fieldapp.triage.workflow import OPEN_STATUSES
 
 DEFAULT_TZ = "Europe/Copenhagen"
 
@@ -42,7 +53,9 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("inquiries_per_year", N_("Observations and inquiries per year")),
     ("share_resolved_within_days", N_("Share of issues resolved within a number of days")),
     ("safety_average", N_("Average safety feeling in observations (1–5)")),
-    ("manual", N_("Entered by hand each year (e.g. the police safety index)")),
+    ("yearly_change", N_("Yearly change in observations of a category, in per cent")),
+    ("manual", N_("Entered by hand per period (e.g. the police safety index)")),
+    ("milestone", N_("Milestone reached by a date")),
 )
 KIND_LABELS = dict(KINDS)
 COUNT_KINDS = frozenset(
@@ -54,95 +67,89 @@ DIRECTIONS: tuple[tuple[str, str], ...] = (
 )
 DIRECTION_LABELS = dict(DIRECTIONS)
 
-STATUSES: tuple[tuple[str, str], ...] = (
-    ("met", N_("Met")),
-    ("not_met", N_("Not met")),
-    ("in_progress", N_("In progress")),
-    ("no_data", N_("No data")),
+# Periods a hand-entered value can cover: "" is the whole year. Month and day of the end.
+PERIODS: tuple[tuple[str, str], ...] = (
+    ("", N_("The whole year")),
+    ("H1", N_("First half-year")),
+    ("H2", N_("Second half-year")),
+    ("Q1", N_("1st quarter")),
+    ("Q2", N_("2nd quarter")),
+    ("Q3", N_("3rd quarter")),
+    ("Q4", N_("4th quarter")),
 )
-STATUS_LABELS = dict(STATUSES)
+PERIOD_LABELS = dict(PERIODS)
+PERIOD_END = {
+    "Q1": (3, 31),
+    "H1": (6, 30),
+    "Q2": (6, 30),
+    "Q3": (9, 30),
+    "H2": (12, 31),
+    "Q4": (12, 31),
+    "": (12, 31),
+}
+# Of two values ending on the same day the longer period wins: the year over H2 over Q4.
+PERIOD_RANK = {"Q1": 0, "Q2": 1, "H1": 2, "Q3": 3, "Q4": 4, "H2": 5, "": 6}
+
 DEFAULT_YEARS = 4
 MAX_YEARS = 12
 
 
-def year_bounds(year: int, tz: str = DEFAULT_TZ) -> tuple[datetime, datetime]:
-    """[1 January, next 1 January) in local time, as aware datetimes for comparisons."""
-    zone = ZoneInfo(tz)
-    return (
-        datetime.combine(date(year, 1, 1), time.min, zone),
-        datetime.combine(date(year + 1, 1, 1), time.min, zone),
-    )
+def year_bounds(
+    year: int, tz: str = DEFAULT_TZ, until: date | None = None
+) -> tuple[datetime, datetime]:
+    """[1 January, next 1 January) in local time; ends after `until` when that is earlier."""
+    last = date(year, 12, 31) if until is None else min(date(year, 12, 31), until)
+    return counts.day_bounds(date(year, 1, 1), last, tz)
 
 
-def observation_in_area(area_id: int):
-    """SQL: the observation belongs to the area — its own area, else its walk's area."""
-    # correlate(None): a query that also joins Walk must not turn this into a correlated subquery.
-    walks = select(Walk.id).where(Walk.area_id == area_id).correlate(None)
-    return or_(
-        Observation.area_id == area_id,
-        and_(Observation.area_id.is_(None), Observation.walk_id.in_(walks)),
-    )
-
-
-def _count(session: Session, query) -> int:
-    return session.scalar(query) or 0
-
-
-def walks_per_year(session: Session, area_id: int | None, year: int, tz: str = DEFAULT_TZ) -> int:
-    start, end = year_bounds(year, tz)
-    query = select(func.count(Walk.id)).where(
-        Walk.starts_at >= start, Walk.starts_at < end, Walk.status != "planned"
-    )
-    if area_id is not None:
-        query = query.where(Walk.area_id == area_id)
-    return _count(session, query)
+def walks_per_year(
+    session: Session, area_id: int | None, year: int, tz: str = DEFAULT_TZ, until=None
+) -> int:
+    return counts.walks_held(session, area_id, *year_bounds(year, tz, until))
 
 
 def meetings_per_year(
-    session: Session, area_id: int | None, year: int, tz: str = DEFAULT_TZ
+    session: Session, area_id: int | None, year: int, tz: str = DEFAULT_TZ, until=None
 ) -> int:
-    start, end = year_bounds(year, tz)
-    query = select(func.count(Meeting.id)).where(
-        Meeting.starts_at >= start, Meeting.starts_at < end, Meeting.status != "planned"
-    )
-    if area_id is not None:
-        query = query.where(Meeting.area_id == area_id)
-    return _count(session, query)
+    return counts.meetings_held(session, area_id, *year_bounds(year, tz, until))
 
 
 def initiatives_per_year(
-    session: Session, area_id: int | None, year: int, tz: str = DEFAULT_TZ
+    session: Session, area_id: int | None, year: int, tz: str = DEFAULT_TZ, until=None
 ) -> int:
-    start, end = year_bounds(year, tz)
-    query = select(func.count(ActionItem.id)).where(
-        ActionItem.is_initiative.is_(True),
-        ActionItem.status == "done",
-        ActionItem.completed_at >= start,
-        ActionItem.completed_at < end,
-    )
-    if area_id is not None:
-        query = query.where(ActionItem.area_id == area_id)
-    return _count(session, query)
-
-
-def _observations_in(area_id: int | None, year: int, tz: str, *columns):
-    start, end = year_bounds(year, tz)
-    query = select(*columns).where(Observation.created_at >= start, Observation.created_at < end)
-    if area_id is not None:
-        query = query.where(observation_in_area(area_id))
-    return query
+    return counts.initiatives_done(session, area_id, *year_bounds(year, tz, until))
 
 
 def inquiries_per_year(
-    session: Session, area_id: int | None, year: int, tz: str = DEFAULT_TZ
+    session: Session, area_id: int | None, year: int, tz: str = DEFAULT_TZ, until=None
 ) -> int:
-    return _count(session, _observations_in(area_id, year, tz, func.count(Observation.id)))
+    return counts.observations_made(session, area_id, *year_bounds(year, tz, until))
+
+
+def category_per_year(
+    session: Session,
+    area_id: int | None,
+    year: int,
+    category: str | None,
+    tz: str = DEFAULT_TZ,
+    until=None,
+) -> int:
+    return counts.observations_made(session, area_id, *year_bounds(year, tz, until), category)
+
+
+COUNTERS = {
+    "walks_per_year": walks_per_year,
+    "meetings_per_year": meetings_per_year,
+    "initiatives_per_year": initiatives_per_year,
+    "inquiries_per_year": inquiries_per_year,
+}
 
 
 def safety_average(
-    session: Session, area_id: int | None, year: int, tz: str = DEFAULT_TZ
+    session: Session, area_id: int | None, year: int, tz: str = DEFAULT_TZ, until=None
 ) -> float | None:
-    query = _observations_in(area_id, year, tz, func.avg(Observation.safety)).where(
+    start, end = year_bounds(year, tz, until)
+    query = counts.observations_query(area_id, start, end, func.avg(Observation.safety)).where(
         Observation.safety.is_not(None)
     )
     value = session.scalar(query)
@@ -157,20 +164,28 @@ class ShareResult:
 
 
 def resolution_share(
-    session: Session, area_id: int | None, year: int, days: int, tz: str = DEFAULT_TZ
+    session: Session,
+    area_id: int | None,
+    year: int,
+    days: int,
+    tz: str = DEFAULT_TZ,
+    until: date | None = None,
+    as_of: date | None = None,
 ) -> ShareResult:
-    """Issues created in the year and resolved now; how many within `days` of creation.
+    """Of the year's issues, how many were resolved within `days` of creation (see above).
 
-    One row per resolved issue (creation and last resolution time), compared in Python so the
-    day arithmetic needs no engine-specific SQL.
+    With `until`: created and resolved by the end of that day. Open issues are aged at the end
+    of `as_of` (default: now). One row per issue, compared in Python so the day arithmetic
+    needs no engine-specific SQL.
     """
-    start, end = year_bounds(year, tz)
-    resolved_at = (
-        select(IssueEvent.issue_id, func.max(IssueEvent.at).label("at"))
-        .where(IssueEvent.kind == "status", IssueEvent.to_status == "resolved")
-        .group_by(IssueEvent.issue_id)
-        .subquery()
+    start, end = year_bounds(year, tz, until)
+    reference = counts.day_bounds(as_of, as_of, tz)[1] if as_of else utcnow()
+    events = select(IssueEvent.issue_id, func.max(IssueEvent.at).label("at")).where(
+        IssueEvent.kind == "status", IssueEvent.to_status == "resolved"
     )
+    if until is not None:
+        events = events.where(IssueEvent.at < end)
+    resolved_at = events.group_by(IssueEvent.issue_id).subquery()
     query = (
         select(Issue.created_at, resolved_at.c.at)
         .join(resolved_at, resolved_at.c.issue_id == Issue.id)
@@ -183,6 +198,16 @@ def resolution_share(
         counted += 1
         if (resolved - created).total_seconds() <= days * 86400:
             within += 1
+    still_open = select(Issue.created_at).where(
+        Issue.status.in_(sorted(OPEN_STATUSES)),
+        Issue.created_at >= start,
+        Issue.created_at < end,
+    )
+    if area_id is not None:
+        still_open = still_open.where(Issue.area_id == area_id)
+    for (created,) in session.execute(still_open):
+        if (reference - created).total_seconds() > days * 86400:
+            counted += 1  # past the days and not resolved: it cannot count as within
     percent = 100.0 * within / counted if counted else None
     return ShareResult(percent, within, counted)
 
@@ -193,33 +218,64 @@ def share_resolved_within_days(
     return resolution_share(session, area_id, year, days, tz).percent
 
 
+def change_percent(count: int, base: int) -> float | None:
+    """The change from `base` to `count` in per cent; None from nothing."""
+    return 100.0 * (count - base) / base if base else None
+
+
+def period_end(year: int, period: str) -> date:
+    month, day = PERIOD_END[period]
+    return date(year, month, day)
+
+
+def period_values(
+    session: Session, criterion_id: int, until: date | None = None
+) -> list[CriterionValue]:
+    """The hand-entered values in time order (by the end of their period); with `until`, only
+    the periods that had ended by that day."""
+    values = session.scalars(
+        select(CriterionValue).where(CriterionValue.criterion_id == criterion_id)
+    ).all()
+    values = [v for v in values if until is None or period_end(v.year, v.period) <= until]
+    return sorted(values, key=lambda v: (period_end(v.year, v.period), PERIOD_RANK[v.period]))
+
+
+def manual_entry(
+    session: Session, criterion_id: int, year: int, until: date | None = None
+) -> CriterionValue | None:
+    """The year's value: the whole-year value, else the year's latest period."""
+    of_year = [v for v in period_values(session, criterion_id, until) if v.year == year]
+    return of_year[-1] if of_year else None
+
+
 def manual_value(session: Session, criterion_id: int, year: int) -> float | None:
-    return session.scalar(
-        select(CriterionValue.value).where(
-            CriterionValue.criterion_id == criterion_id, CriterionValue.year == year
-        )
-    )
+    entry = manual_entry(session, criterion_id, year)
+    return entry.value if entry else None
 
 
 def actual_value(
-    session: Session, criterion: SuccessCriterion, year: int, tz: str = DEFAULT_TZ
+    session: Session,
+    criterion: SuccessCriterion,
+    year: int,
+    tz: str = DEFAULT_TZ,
+    until: date | None = None,
 ) -> float | None:
     """The criterion's actual value for `year`; None when there is nothing to measure."""
-    kind = criterion.kind
+    kind, area_id = criterion.kind, criterion.area_id
     if kind == "manual":
-        return manual_value(session, criterion.id, year)
+        entry = manual_entry(session, criterion.id, year, until)
+        return entry.value if entry else None
     if kind == "share_resolved_within_days":
-        return share_resolved_within_days(session, criterion.area_id, year, criterion.days or 0, tz)
+        days = criterion.days or 0
+        return resolution_share(session, area_id, year, days, tz, until, until).percent
     if kind == "safety_average":
-        return safety_average(session, criterion.area_id, year, tz)
-    counters = {
-        "walks_per_year": walks_per_year,
-        "meetings_per_year": meetings_per_year,
-        "initiatives_per_year": initiatives_per_year,
-        "inquiries_per_year": inquiries_per_year,
-    }
-    if kind in counters:
-        return float(counters[kind](session, criterion.area_id, year, tz))
+        return safety_average(session, area_id, year, tz, until)
+    if kind == "yearly_change":
+        count = category_per_year(session, area_id, year, criterion.category, tz, until)
+        base = category_per_year(session, area_id, year - 1, criterion.category, tz)
+        return change_percent(count, base)
+    if kind in COUNTERS:
+        return float(COUNTERS[kind](session, area_id, year, tz, until))
     return None
 
 
@@ -227,17 +283,6 @@ def target_met(value: float, target: float, direction: str) -> bool:
     # Rounded as shown (one decimal) so 79.96 % does not read "80 %, not met".
     value = round(value, 1)
     return value <= target if direction == "at_most" else value >= target
-
-
-def year_status(
-    value: float | None, target: float, direction: str, year: int, current_year: int
-) -> str:
-    """met / not_met / in_progress (the current year, not met yet) / no_data."""
-    if year > current_year or value is None:
-        return "no_data"
-    if target_met(value, target, direction):
-        return "met"
-    return "in_progress" if year == current_year else "not_met"
 
 
 def criterion_years(criterion: SuccessCriterion, current_year: int) -> list[int]:
@@ -251,39 +296,3 @@ def criterion_years(criterion: SuccessCriterion, current_year: int) -> list[int]
         first = last - DEFAULT_YEARS + 1
     first = max(first, last - MAX_YEARS + 1)
     return list(range(first, last + 1))
-
-
-@dataclass(frozen=True)
-class YearResult:
-    year: int
-    actual: float | None
-    status: str
-    # share_resolved_within_days only: issues resolved within the days, and issues counted.
-    within: int | None = None
-    counted: int | None = None
-
-
-def year_result(
-    session: Session, criterion: SuccessCriterion, year: int, today: date, tz: str = DEFAULT_TZ
-) -> YearResult:
-    """The actual value and status for one year; a future year has no data yet."""
-    within = counted = None
-    if year > today.year:
-        value = None
-    elif criterion.kind == "share_resolved_within_days":
-        share = resolution_share(session, criterion.area_id, year, criterion.days or 0, tz)
-        value, within, counted = share.percent, share.within, share.counted
-    else:
-        value = actual_value(session, criterion, year, tz)
-    status = year_status(value, criterion.target, criterion.direction, year, today.year)
-    return YearResult(year, value, status, within, counted)
-
-
-def criterion_results(
-    session: Session, criterion: SuccessCriterion, today: date, tz: str = DEFAULT_TZ
-) -> list[YearResult]:
-    """One result per year of the criterion's period."""
-    return [
-        year_result(session, criterion, year, today, tz)
-        for year in criterion_years(criterion, today.year)
-    ]

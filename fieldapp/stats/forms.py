@@ -1,4 +1,4 @@
-"""Forms for success criteria and their hand-entered yearly values."""
+"""Forms for success criteria and their hand-entered values per period."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -18,7 +18,9 @@ from wtforms.validators import (
 )
 
 from fieldapp.forms_common import OptionalFloat
-from fieldapp.stats.criteria import COUNT_KINDS, DIRECTIONS, KINDS
+from fieldapp.stats.criteria import COUNT_KINDS, DIRECTIONS, KINDS, PERIODS
+from fieldapp.stats.formatting import today
+from fieldapp.taxonomy import CATEGORIES
 
 INVALID_CHOICE = _l("Choose an option from the list.")
 YEAR_RANGE = NumberRange(1990, 2100, _l("Enter a year between 1990 and 2100."))
@@ -57,6 +59,8 @@ class NumberField(OptionalFloat):
     """A decimal number (comma or point); "nan" and "inf" parse as floats but are no numbers."""
 
     def process_formdata(self, valuelist):
+        # A typed "−10" (the minus sign, not the hyphen) is what word processors paste.
+        valuelist = [v.replace("\u2212", "-") for v in valuelist]
         try:
             super().process_formdata(valuelist)
             if self.data is not None and not math.isfinite(self.data):
@@ -64,6 +68,28 @@ class NumberField(OptionalFloat):
         except ValueError as exc:
             self.data = None
             raise ValueError(str(_l("Enter a number, e.g. 3 or 66,3."))) from exc
+
+
+DATE_MESSAGE = _l("Enter the date as YYYY-MM-DD, e.g. 2027-06-30.")
+
+
+def category_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("All categories"))] + [
+        SelectChoice(c.code, _l(c.label)) for c in CATEGORIES
+    ]
+
+
+class DateInput(DateField):
+    """A date as YYYY-MM-DD; empty is "not given" (validators decide), a typo says what to type."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and not valuelist[0].strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata([v.strip() for v in valuelist])
+        except ValueError as exc:
+            raise ValueError(str(DATE_MESSAGE)) from exc
 
 
 class CriterionForm(FlaskForm):
@@ -92,6 +118,22 @@ class CriterionForm(FlaskForm):
     )
     target = NumberField(_l("Target"))
     days = WholeNumberField(_l("Within how many days"))
+    category = SelectField(
+        _l("Category counted"),
+        choices=category_choices(),
+        default="",
+        filters=[lambda value: value or ""],  # None on a criterion is "" (all categories)
+        invalid_choice_message=INVALID_CHOICE,
+    )
+    due_date = DateInput(_l("To be reached by"), format="%Y-%m-%d")
+    action_item_id = SelectField(
+        _l("Action item that reaches it"),
+        coerce=optional_int,
+        validate_choice=True,
+        invalid_choice_message=INVALID_CHOICE,
+        invalid_value_message=INVALID_CHOICE,
+    )
+    achieved_on = DateInput(_l("Achieved on"), format="%Y-%m-%d")
     baseline = NumberField(_l("Baseline"))
     baseline_year = YearField(_l("Baseline year"), validators=[Optional(), YEAR_RANGE])
     first_year = YearField(_l("First year"), validators=[Optional(), YEAR_RANGE])
@@ -107,9 +149,17 @@ class CriterionForm(FlaskForm):
     )
 
     def validate_target(self, field):
+        if self.kind.data == "milestone":
+            return  # done or not: there is no number to reach
         if field.data is None:
             if not field.process_errors:  # a typing error is already reported
                 raise ValidationError(_l("Enter the target as a number."))
+            return
+        if self.kind.data == "yearly_change":
+            if not -100 <= field.data <= 1000:
+                raise ValidationError(
+                    _l("Enter the change in per cent, e.g. −10 for a fall of 10 %.")
+                )
             return
         if field.data < 0:
             raise ValidationError(_l("The target cannot be negative."))
@@ -119,6 +169,21 @@ class CriterionForm(FlaskForm):
             raise ValidationError(_l("The safety feeling is on a scale from 1 to 5."))
         if self.kind.data in COUNT_KINDS and field.data > 1_000_000:
             raise ValidationError(_l("That target is too large."))
+
+    def validate_due_date(self, field):
+        if field.data is None:
+            if self.kind.data == "milestone" and not field.process_errors:
+                raise ValidationError(_l("Enter the date the milestone must be reached by."))
+        elif not 2000 <= field.data.year <= 2100:
+            raise ValidationError(_l("Choose a date between 2000 and 2100."))
+
+    def validate_achieved_on(self, field):
+        if field.data is None:
+            return
+        if not 2000 <= field.data.year <= 2100:
+            raise ValidationError(_l("Choose a date between 2000 and 2100."))
+        if field.data > today():
+            raise ValidationError(_l("The date it was achieved cannot be in the future."))
 
     def validate_days(self, field):
         if field.data is None:
@@ -146,6 +211,12 @@ class CriterionForm(FlaskForm):
 
 class ValueForm(FlaskForm):
     year = YearField(_l("Year"), validators=[InputRequired(_l("Enter the year.")), YEAR_RANGE])
+    period = SelectField(
+        _l("Period"),
+        choices=[SelectChoice(code, _l(label)) for code, label in PERIODS],
+        default="",
+        invalid_choice_message=INVALID_CHOICE,
+    )
     value = NumberField(_l("Value"))
     source = StringField(_l("Source"), filters=[_strip], validators=[Optional(), Length(max=300)])
 

@@ -1,17 +1,22 @@
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.areas.models import Area
 from fieldapp.db import Base, TimestampMixin
+from fieldapp.plans.models import ActionItem
 
 
 class SuccessCriterion(TimestampMixin, Base):
     """A measurable target for an area (or the whole municipality when area_id is None).
 
     `kind` says how the actual value is computed from the data (see stats/criteria.py);
-    "manual" values (e.g. the police's safety index) are entered per year in CriterionValue.
+    "manual" values (e.g. the police's safety index) are entered per year, half-year or
+    quarter in CriterionValue; a "milestone" is done when its action item is done or when it
+    is marked achieved by hand.
     """
 
     __tablename__ = "success_criterion"
@@ -32,24 +37,43 @@ class SuccessCriterion(TimestampMixin, Base):
     last_year: Mapped[int | None]
     data_source: Mapped[str] = mapped_column(Text, default="")
     measured_by: Mapped[str] = mapped_column(String(200), default="")
+    # yearly_change: the taxonomy category counted (None: every category).
+    category: Mapped[str | None] = mapped_column(String(30))
+    # milestone: the date it must be reached by, the action item that reaches it, and the
+    # date it was reached when marked by hand (the item's completion date counts otherwise).
+    due_date: Mapped[date | None]
+    action_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("action_item.id", ondelete="SET NULL"), index=True
+    )
+    achieved_on: Mapped[date | None]
 
     area: Mapped[Area | None] = relationship()
+    action_item: Mapped[ActionItem | None] = relationship()
     values: Mapped[list[CriterionValue]] = relationship(
-        back_populates="criterion", cascade="all, delete-orphan", order_by="CriterionValue.year"
+        back_populates="criterion",
+        cascade="all, delete-orphan",
+        order_by="[CriterionValue.year, CriterionValue.period]",
     )
 
 
 class CriterionValue(Base):
-    """A value entered by hand for one year, with where it came from."""
+    """A value entered by hand for one period, with where it came from.
+
+    `period` is "" for the whole year, "H1"/"H2" for a half-year, "Q1"…"Q4" for a quarter:
+    the police's safety index, for one, is published half-yearly or yearly.
+    """
 
     __tablename__ = "criterion_value"
-    __table_args__ = (UniqueConstraint("criterion_id", "year", name="uq_criterion_value_year"),)
+    __table_args__ = (
+        UniqueConstraint("criterion_id", "year", "period", name="uq_criterion_value_period"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     criterion_id: Mapped[int] = mapped_column(
         ForeignKey("success_criterion.id", ondelete="CASCADE"), index=True
     )
     year: Mapped[int]
+    period: Mapped[str] = mapped_column(String(2), default="", server_default="")
     value: Mapped[float]
     source: Mapped[str] = mapped_column(String(300), default="")
 

@@ -19,14 +19,20 @@ from fieldapp.auth.permissions import coordinator_required
 from fieldapp.extensions import db
 from fieldapp.stats import analysis_views
 from fieldapp.stats.charts import Reference, Series, bar_chart
-from fieldapp.stats.criteria import (
-    KIND_LABELS,
-    STATUS_LABELS,
-    criterion_results,
+from fieldapp.stats.formatting import (
+    category_label,
+    criterion_template_values,
+    is_percent,
+    local_tz,
+    number,
+    period_label,
+    target_text,
+    today,
 )
-from fieldapp.stats.formatting import STATUS_SYMBOLS, local_tz, number, target_text, today
 from fieldapp.stats.forms import ConfirmForm, CriterionForm, ValueForm
 from fieldapp.stats.models import CriterionValue, SuccessCriterion
+from fieldapp.stats.progress import YearResult, criterion_results, milestone_result
+from fieldapp.stats.services import action_item_choices
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 bp.register_blueprint(analysis_views.bp)
@@ -44,13 +50,43 @@ CRITERION_FIELDS = (
     "last_year",
     "data_source",
     "measured_by",
+    "category",
+    "due_date",
+    "action_item_id",
+    "achieved_on",
 )
+# Fields that only one kind uses: cleared for the others, so nothing stale is kept.
+KIND_FIELDS = {
+    "days": {"share_resolved_within_days"},
+    "category": {"yearly_change"},
+    "due_date": {"milestone"},
+    "action_item_id": {"milestone"},
+    "achieved_on": {"milestone"},
+}
 
 
-def criterion_card(c: SuccessCriterion, day: date) -> dict:
-    """What the dashboard shows for one criterion: results per year, chart, texts."""
-    results = criterion_results(db.session, c, day, local_tz())
+def _chart(c: SuccessCriterion, results: list[YearResult]):
+    """Bars per year with target and baseline lines; a yearly change charts the yearly counts
+    of its category (a percentage change has no bar), the table has the changes."""
     percent = c.kind == "share_resolved_within_days"
+    years = [r.year for r in results]
+    if c.kind == "yearly_change":
+        name = _("Observations: %(category)s", category=category_label(c.category))
+        label = _(
+            "Bar chart: %(title)s. The number of observations (%(category)s) per year from "
+            "%(first)d to %(last)d; the target is %(target)s.",
+            title=c.title,
+            category=category_label(c.category),
+            first=years[0],
+            last=years[-1],
+            target=target_text(c),
+        )
+        return bar_chart(
+            [str(y) for y in years],
+            [Series(name, [r.count for r in results])],
+            label=label,
+            fmt=number,
+        )
     refs = [Reference(c.target, _("Target %(value)s", value=number(c.target, percent)))]
     if c.baseline is not None:
         label = (
@@ -63,7 +99,6 @@ def criterion_card(c: SuccessCriterion, day: date) -> dict:
             else _("Baseline %(value)s", value=number(c.baseline, percent))
         )
         refs.append(Reference(c.baseline, label, "baseline"))
-    years = [r.year for r in results]
     label = _(
         "Bar chart: %(title)s. The actual value per year from %(first)d to %(last)d; "
         "the target is %(target)s.",
@@ -74,7 +109,7 @@ def criterion_card(c: SuccessCriterion, day: date) -> dict:
     )
     if c.baseline is not None:
         label += " " + _("The baseline is %(value)s.", value=number(c.baseline, percent))
-    chart = bar_chart(
+    return bar_chart(
         [str(y) for y in years],
         [Series(c.title, [r.actual for r in results])],
         label=label,
@@ -82,23 +117,39 @@ def criterion_card(c: SuccessCriterion, day: date) -> dict:
         references=refs,
         y_max=100 if percent else (5 if c.kind == "safety_average" else None),
     )
-    return {
+
+
+def headline(results: list[YearResult], year: int) -> YearResult | None:
+    """This year's result; when it has no value yet (an index not published), the latest
+    earlier year that has one."""
+    current = next((r for r in results if r.year == year), None)
+    if current is not None and current.status != "no_data":
+        return current
+    earlier = [r for r in results if r.year < year and r.status != "no_data"]
+    return earlier[-1] if earlier else current
+
+
+def criterion_card(c: SuccessCriterion, day: date) -> dict:
+    """What the dashboard shows for one criterion: value, target, trend, status, the years."""
+    card = {
         "criterion": c,
-        "results": results,
-        "chart": chart,
-        "percent": percent,
+        "percent": is_percent(c),
         "target_text": target_text(c),
-        "current": next((r for r in results if r.year == day.year), None),
+        "results": [],
+        "chart": None,
+        "milestone": None,
+        "current": None,
     }
+    if c.kind == "milestone":
+        card["milestone"] = milestone_result(c, day, local_tz())
+        return card
+    results = criterion_results(db.session, c, day, local_tz())
+    card.update(results=results, chart=_chart(c, results), current=headline(results, day.year))
+    return card
 
 
 def template_values() -> dict:
-    return {
-        "KIND_LABELS": KIND_LABELS,
-        "STATUS_LABELS": STATUS_LABELS,
-        "STATUS_SYMBOLS": STATUS_SYMBOLS,
-        "number": number,
-    }
+    return criterion_template_values()
 
 
 def _criteria(area_id: int | None) -> list[SuccessCriterion]:
@@ -153,7 +204,6 @@ def criteria():
         rows=sorted(rows, key=lambda c: (c.area_id is not None, names.get(c.area_id, ""))),
         area_names=names,
         confirm_form=ConfirmForm(),
-        target_text=target_text,
         **template_values(),
     )
 
@@ -169,6 +219,9 @@ def _criterion_form(criterion: SuccessCriterion | None):
     form.area_id.choices = [SelectChoice("", _("— the whole municipality —"))] + [
         SelectChoice(str(a.id), a.name) for a in list_areas(db.session)
     ]
+    form.action_item_id.choices = [SelectChoice("", _("— none: mark it achieved by hand —"))] + [
+        SelectChoice(str(item_id), label) for item_id, label in action_item_choices(db.session)
+    ]
     if criterion is None and request.method == "GET":
         raw = request.args.get("area", "")
         if raw.isdigit() and len(raw) < 12 and db.session.get(Area, int(raw)):
@@ -181,8 +234,12 @@ def _criterion_form(criterion: SuccessCriterion | None):
             setattr(criterion, name, form[name].data)
         criterion.data_source = criterion.data_source or ""
         criterion.measured_by = criterion.measured_by or ""
-        if criterion.kind != "share_resolved_within_days":
-            criterion.days = None
+        criterion.category = criterion.category or None
+        for name, kinds in KIND_FIELDS.items():
+            if criterion.kind not in kinds:
+                setattr(criterion, name, None)
+        if criterion.kind == "milestone":
+            criterion.target, criterion.direction = 1.0, "at_least"
         db.session.commit()
         flash(_("“%(title)s” is saved.", title=criterion.title), "success")
         return redirect(_back(criterion.area_id) + f"#criterion-{criterion.id}")
@@ -219,27 +276,33 @@ def delete_criterion(criterion_id: int):
 @bp.route("/criteria/<int:criterion_id>/values", methods=["GET", "POST"])
 @coordinator_required
 def criterion_values(criterion_id: int):
-    """Hand-entered yearly values; saving a year that has one replaces it."""
+    """Hand-entered values per year, half-year or quarter; saving a period that has one
+    replaces it."""
     criterion = db.get_or_404(SuccessCriterion, criterion_id)
     form = ValueForm()
     if request.method == "GET" and not form.year.data:
         form.year.data = today().year
     if form.validate_on_submit():
+        period = form.period.data or ""
         existing = db.session.scalar(
             select(CriterionValue).where(
                 CriterionValue.criterion_id == criterion.id,
                 CriterionValue.year == form.year.data,
+                CriterionValue.period == period,
             )
         )
-        value = existing or CriterionValue(criterion_id=criterion.id, year=form.year.data)
+        value = existing or CriterionValue(
+            criterion_id=criterion.id, year=form.year.data, period=period
+        )
         value.value = form.value.data
         value.source = form.source.data or ""
         db.session.add(value)
         db.session.commit()
+        when = period_label(form.year.data, period)
         if existing:
-            flash(_("The value for %(year)d is replaced.", year=form.year.data), "success")
+            flash(_("The value for %(period)s is replaced.", period=when), "success")
         else:
-            flash(_("The value for %(year)d is saved.", year=form.year.data), "success")
+            flash(_("The value for %(period)s is saved.", period=when), "success")
         return redirect(url_for("stats.criterion_values", criterion_id=criterion.id))
     db.session.refresh(criterion)
     return render_template(
@@ -247,7 +310,6 @@ def criterion_values(criterion_id: int):
         criterion=criterion,
         form=form,
         confirm_form=ConfirmForm(),
-        target_text=target_text,
         **template_values(),
     ), 400 if form.errors else 200
 
@@ -259,8 +321,8 @@ def delete_value(criterion_id: int, value_id: int):
     if value.criterion_id != criterion_id:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        year = value.year
+        when = period_label(value.year, value.period)
         db.session.delete(value)
         db.session.commit()
-        flash(_("The value for %(year)d is deleted.", year=year), "success")
+        flash(_("The value for %(period)s is deleted.", period=when), "success")
     return redirect(url_for("stats.criterion_values", criterion_id=criterion_id))

@@ -80,7 +80,7 @@ def test_report_page_has_the_years_figures(coordinator, lovvangen) -> None:
         assert f"<dt>{label}</dt><dd>{value}</dd>" in page, label
     assert "66.7 %" in page and "2 of 3" in page
     assert "Mindst 3 tryghedsskabende initiativer om året" in page
-    assert "In progress" in page  # 1 of 3 initiatives, the year is not over
+    assert "At risk" in page  # 1 initiative by 25 November: about 1.1 for the year, under 3
     assert "Beskær buskene ved legepladsen" in page and "Overdue" in page
     assert "Aftenvandring i Løvvangen" in page
     assert f"/exports/area/{lovvangen.id}/report/2026.pdf" in page

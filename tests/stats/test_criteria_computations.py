@@ -25,7 +25,6 @@ from stats_fixtures import (
 from fieldapp.extensions import db
 from fieldapp.stats import criteria
 from fieldapp.stats.criteria import (
-    criterion_results,
     criterion_years,
     initiatives_per_year,
     inquiries_per_year,
@@ -34,8 +33,8 @@ from fieldapp.stats.criteria import (
     safety_average,
     share_resolved_within_days,
     walks_per_year,
-    year_status,
 )
+from fieldapp.stats.progress import criterion_results, status_for
 
 TZ = "Europe/Copenhagen"
 IN_2026 = date(2026, 6, 1)  # "today" while 2026 is the current year
@@ -76,12 +75,12 @@ def test_three_initiatives_in_2026_meet_a_target_of_three(areas) -> None:
 
     criterion = make_criterion(lov, "initiatives_per_year", 3, first_year=2025, last_year=2027)
     results = {r.year: r for r in criterion_results(db.session, criterion, IN_2026, TZ)}
-    assert (results[2026].actual, results[2026].status) == (3, "met")
-    assert (results[2025].actual, results[2025].status) == (1, "not_met")
+    assert (results[2026].actual, results[2026].status) == (3, "achieved")
+    assert (results[2025].actual, results[2025].status) == (1, "missed")
     assert (results[2027].actual, results[2027].status) == (None, "no_data")
 
 
-def test_two_initiatives_are_in_progress_this_year_and_not_met_for_a_past_year(areas) -> None:
+def test_two_initiatives_by_june_are_on_track_and_missed_once_the_year_is_over(areas) -> None:
     lov, _midt = areas
     for month in (2, 9):
         make_item(
@@ -89,9 +88,11 @@ def test_two_initiatives_are_in_progress_this_year_and_not_met_for_a_past_year(a
         )
     criterion = make_criterion(lov, "initiatives_per_year", 3, first_year=2026, last_year=2026)
     [now] = criterion_results(db.session, criterion, IN_2026, TZ)
-    assert (now.actual, now.status) == (2, "in_progress")
+    # 1 June is day 152 of 365: 2 ÷ 152/365 = 4.8 for the year, at least 3 → on track.
+    assert (now.actual, now.status) == (2, "on_track")
+    assert now.projected == pytest.approx(2 * 365 / 152)
     [later] = criterion_results(db.session, criterion, IN_2027, TZ)
-    assert (later.actual, later.status) == (2, "not_met")
+    assert (later.actual, later.status) == (2, "missed")
 
 
 def test_share_resolved_within_90_days_is_two_of_three(areas) -> None:
@@ -100,23 +101,30 @@ def test_share_resolved_within_90_days_is_two_of_three(areas) -> None:
     created = utc(2026, 2, 2, 9)
     for days in (10, 95, 30):  # hand-computed: 10 and 30 are within 90 days → 2 of 3
         make_issue(created, area=lov, admin=admin, forwarded_after=1, resolved_after=days)
-    # Not counted: still open, another area, created in another year, rejected.
-    make_issue(created, area=lov, admin=admin, forwarded_after=1)
+    # Not counted: open for less than 90 days, another area, another year, rejected.
+    make_issue(utc(2026, 12, 20, 9), area=lov, admin=admin, forwarded_after=1)
     make_issue(created, area=midt, admin=admin, forwarded_after=1, resolved_after=200)
     make_issue(utc(2025, 12, 1, 9), area=lov, admin=admin, forwarded_after=1, resolved_after=2)
     make_issue(created, area=lov, status="rejected")
 
-    share = resolution_share(db.session, lov.id, 2026, 90, TZ)
+    share = resolution_share(db.session, lov.id, 2026, 90, TZ, as_of=IN_2027)
     assert (share.within, share.counted) == (2, 3)
     assert share.percent == pytest.approx(66.67, abs=0.01)
+    # Open since 2 February: on 1 February 2027 it is past 90 days and counts as not within.
+    make_issue(created, area=lov, admin=admin, forwarded_after=1)
+    share = resolution_share(db.session, lov.id, 2026, 90, TZ, as_of=IN_2027)
+    assert (share.within, share.counted) == (2, 4)
+    # On 1 May 2026 it was 88 days old: not decided yet, so not counted.
+    share = resolution_share(db.session, lov.id, 2026, 90, TZ, as_of=date(2026, 5, 1))
+    assert (share.within, share.counted) == (2, 3)
     assert share_resolved_within_days(db.session, lov.id, 2024, 90, TZ) is None
 
     criterion = make_criterion(
         lov, "share_resolved_within_days", 80, days=90, first_year=2026, last_year=2026
     )
     [result] = criterion_results(db.session, criterion, IN_2027, TZ)
-    assert round(result.actual, 1) == 66.7
-    assert (result.within, result.counted, result.status) == (2, 3, "not_met")
+    assert result.actual == 50.0
+    assert (result.within, result.counted, result.status) == (2, 4, "missed")
 
 
 def test_a_reopened_issue_counts_from_its_last_resolution(areas) -> None:
@@ -163,7 +171,7 @@ def test_safety_average_uses_the_area_of_the_observation_or_its_walk(areas) -> N
     assert inquiries_per_year(db.session, lov.id, 2026, TZ) == 4
     criterion = make_criterion(lov, "safety_average", 3.5, first_year=2026, last_year=2026)
     [result] = criterion_results(db.session, criterion, IN_2026, TZ)
-    assert result.status == "in_progress"
+    assert result.status == "at_risk"  # 3.3 so far, under 3.5, and the year is not over
 
 
 def test_walks_and_meetings_count_only_when_held_in_the_area_and_year(areas) -> None:
@@ -202,27 +210,26 @@ def test_manual_values_per_year(areas) -> None:
         values={2024: 62.4, 2025: 66.3},
     )
     results = {r.year: r for r in criterion_results(db.session, criterion, IN_2026, TZ)}
-    assert (results[2024].actual, results[2024].status) == (62.4, "not_met")
-    assert (results[2025].actual, results[2025].status) == (66.3, "met")
+    assert (results[2024].actual, results[2024].status) == (62.4, "missed")
+    assert (results[2025].actual, results[2025].status) == (66.3, "achieved")
     assert (results[2026].actual, results[2026].status) == (None, "no_data")
 
 
 @pytest.mark.parametrize(
-    ("value", "direction", "year", "expected"),
+    ("value", "direction", "complete", "expected"),
     [
-        (3, "at_least", 2025, "met"),
-        (2, "at_least", 2025, "not_met"),
-        (2, "at_least", 2026, "in_progress"),
-        (79.96, "at_least", 2025, "met"),  # shown as 80.0: no "80 %, not met"
-        (5, "at_most", 2025, "met"),
-        (6, "at_most", 2025, "not_met"),
-        (None, "at_least", 2025, "no_data"),
-        (4, "at_least", 2027, "no_data"),
+        (3, "at_least", True, "achieved"),
+        (2, "at_least", True, "missed"),
+        (79.96, "at_least", True, "achieved"),  # shown as 80.0: no "80 %, missed"
+        (5, "at_most", True, "achieved"),
+        (6, "at_most", True, "missed"),
+        (None, "at_least", True, "no_data"),
+        (None, "at_least", False, "no_data"),
     ],
 )
-def test_year_status(value, direction, year, expected) -> None:
+def test_a_year_that_is_over_is_achieved_or_missed(value, direction, complete, expected) -> None:
     target = 80 if value == 79.96 else (5 if direction == "at_most" else 3)
-    assert year_status(value, target, direction, year, 2026) == expected
+    assert status_for("manual", value, target, direction, complete) == expected
 
 
 def test_period_defaults_to_the_last_four_years(app) -> None:

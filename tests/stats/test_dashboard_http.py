@@ -78,13 +78,13 @@ def test_dashboard_shows_actual_target_and_status_per_year(coordinator, lovvange
     page = resp.get_data(as_text=True)
     card = card_html(page, "Mindst 3 initiativer om året")
     assert table_rows(card) == {
-        "2025": ("2", "Not met"),
-        "2026": ("3", "Met"),
+        "2025": ("2", "Missed"),
+        "2026": ("3", "Achieved"),
         "2027": ("–", "No data"),
     }
     assert "at least 3 a year" in card
     # The headline status for this year, in words.
-    assert re.search(r"2026:\s*<span class=\"badge crit-status crit-status-met\">", card)
+    assert re.search(r"2026:\s*<span class=\"badge crit-status crit-status-achieved\">", card)
 
 
 def test_chart_is_an_image_with_a_label_and_the_table_below_has_its_numbers(
@@ -144,7 +144,7 @@ def test_manual_values_are_validated_and_shown(coordinator, app) -> None:
 
     page = coordinator.get(f"/stats/area/{area.id}").get_data(as_text=True)
     rows = table_rows(card_html(page, "Politiets tryghedsindeks"))
-    assert rows["2025"] == ("67", "Met")
+    assert rows["2025"] == ("67", "Achieved")
     assert rows["2026"] == ("–", "No data")
     assert "Baseline 60.9 (2015)" in page  # the baseline line of the chart
 

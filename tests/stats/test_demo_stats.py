@@ -9,8 +9,8 @@ from stats_fixtures import login, make_user
 from fieldapp.demo import seed_demo
 from fieldapp.demo_stats import seed_demo_stats
 from fieldapp.extensions import db
-from fieldapp.stats.criteria import criterion_results
 from fieldapp.stats.models import SuccessCriterion
+from fieldapp.stats.progress import criterion_results
 
 
 def test_demo_criteria_for_lovvangen(client, app) -> None:
@@ -18,7 +18,7 @@ def test_demo_criteria_for_lovvangen(client, app) -> None:
     seed_demo_stats(db.session)  # a no-op if seed_demo already did it
     db.session.commit()
     assert seed_demo_stats(db.session) == {}  # never twice
-    assert db.session.query(SuccessCriterion).count() == 6
+    assert db.session.query(SuccessCriterion).count() == 9
 
     def results(title_start: str):
         c = (
@@ -28,10 +28,11 @@ def test_demo_criteria_for_lovvangen(client, app) -> None:
         )
         return {r.year: r.status for r in criterion_results(db.session, c, date(2026, 11, 25))}
 
-    assert results("Mindst 3 tryghedsskabende")[2024] == "met"
-    assert results("Tryghedsvandringer")[2025] == "not_met"  # one walk, as in 2017
+    assert results("Mindst 3 tryghedsskabende")[2024] == "achieved"
+    assert results("Tryghedsvandringer")[2025] == "missed"  # one walk, as in 2017
     index = results("Politiets tryghedsindeks")
-    assert (index[2024], index[2025], index[2026]) == ("not_met", "not_met", "no_data")
+    # 62.4 (2024), 64.1 (2nd half of 2025), 65.2 (1st half of 2026) against 66.3.
+    assert (index[2024], index[2025], index[2026]) == ("missed", "missed", "at_risk")
 
     login(client, make_user("coordinator", "k@example.dk"))
     area_id = (

@@ -1,0 +1,120 @@
+"""What happened between two moments: the counters behind criteria and period reports.
+
+Each counter takes a half-open interval [start, end) of aware datetimes and an area (None: the
+whole municipality). The yearly criteria (criteria.py) and the quarterly and half-yearly
+reports (periods.py) ask the same functions, so a quarter's figures add up to the year's.
+Plain functions on a session (no Flask).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from fieldapp.capture.models import Observation
+from fieldapp.meetings.models import Meeting
+from fieldapp.plans.models import ActionItem
+from fieldapp.triage.models import Issue, IssueEvent
+from fieldapp.walks.models import Walk
+
+
+def local_midnight(day: date, tz: str) -> datetime:
+    return datetime.combine(day, time.min, ZoneInfo(tz))
+
+
+def day_bounds(first: date, last: date, tz: str) -> tuple[datetime, datetime]:
+    """[first 00:00, the day after last 00:00) in local time."""
+    return local_midnight(first, tz), local_midnight(last + timedelta(days=1), tz)
+
+
+def observation_in_area(area_id: int):
+    """SQL: the observation belongs to the area — its own area, else its walk's area."""
+    # correlate(None): a query that also joins Walk must not turn this into a correlated subquery.
+    walks = select(Walk.id).where(Walk.area_id == area_id).correlate(None)
+    return or_(
+        Observation.area_id == area_id,
+        and_(Observation.area_id.is_(None), Observation.walk_id.in_(walks)),
+    )
+
+
+def _count(session: Session, query) -> int:
+    return session.scalar(query) or 0
+
+
+def _held(session: Session, model, area_id: int | None, start: datetime, end: datetime) -> int:
+    query = select(func.count(model.id)).where(
+        model.starts_at >= start, model.starts_at < end, model.status != "planned"
+    )
+    if area_id is not None:
+        query = query.where(model.area_id == area_id)
+    return _count(session, query)
+
+
+def walks_held(session: Session, area_id: int | None, start: datetime, end: datetime) -> int:
+    """Walks that started in the interval and are no longer "planned" (they happened)."""
+    return _held(session, Walk, area_id, start, end)
+
+
+def meetings_held(session: Session, area_id: int | None, start: datetime, end: datetime) -> int:
+    return _held(session, Meeting, area_id, start, end)
+
+
+def initiatives_done(session: Session, area_id: int | None, start: datetime, end: datetime) -> int:
+    """Action items marked as safety initiatives and done (completed_at) in the interval."""
+    query = select(func.count(ActionItem.id)).where(
+        ActionItem.is_initiative.is_(True),
+        ActionItem.status == "done",
+        ActionItem.completed_at >= start,
+        ActionItem.completed_at < end,
+    )
+    if area_id is not None:
+        query = query.where(ActionItem.area_id == area_id)
+    return _count(session, query)
+
+
+def observations_query(area_id: int | None, start: datetime, end: datetime, *columns):
+    query = select(*columns).where(Observation.created_at >= start, Observation.created_at < end)
+    if area_id is not None:
+        query = query.where(observation_in_area(area_id))
+    return query
+
+
+def observations_made(
+    session: Session,
+    area_id: int | None,
+    start: datetime,
+    end: datetime,
+    category: str | None = None,
+) -> int:
+    """Observations created in the interval; only one taxonomy category when given."""
+    query = observations_query(area_id, start, end, func.count(Observation.id))
+    if category:
+        query = query.where(Observation.category == category)
+    return _count(session, query)
+
+
+def issues_opened(session: Session, area_id: int | None, start: datetime, end: datetime) -> int:
+    query = select(func.count(Issue.id)).where(Issue.created_at >= start, Issue.created_at < end)
+    if area_id is not None:
+        query = query.where(Issue.area_id == area_id)
+    return _count(session, query)
+
+
+def issues_resolved(session: Session, area_id: int | None, start: datetime, end: datetime) -> int:
+    """Issues set to "resolved" in the interval (each issue once, however often reopened)."""
+    query = (
+        select(func.count(func.distinct(IssueEvent.issue_id)))
+        .join(Issue, Issue.id == IssueEvent.issue_id)
+        .where(
+            IssueEvent.kind == "status",
+            IssueEvent.to_status == "resolved",
+            IssueEvent.at >= start,
+            IssueEvent.at < end,
+        )
+    )
+    if area_id is not None:
+        query = query.where(Issue.area_id == area_id)
+    return _count(session, query)
