@@ -5,15 +5,15 @@ due date, action item and hand-marked achievement date; gives criterion_value a 
 the whole year, H1/H2, Q1–Q4) and makes (criterion, year, period) unique instead of
 (criterion, year).
 
-Revision ID: crit
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "crit"
-down_revision = "0003"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
