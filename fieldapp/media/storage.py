@@ -27,6 +27,8 @@ class Storage(Protocol):
 
     def delete(self, name: str) -> None: ...
 
+    def read(self, name: str) -> bytes: ...
+
     def names(self) -> Iterator[str]: ...
 
 
@@ -35,6 +37,13 @@ def photo_names(digest: str) -> tuple[str, str]:
     if not _DIGEST.fullmatch(digest):
         raise ValueError(f"not a hex digest: {digest!r}")
     return f"{digest[:2]}/{digest}.jpg", f"{digest[:2]}/{digest}_t.jpg"
+
+
+def original_name(digest: str) -> str:
+    """The unblurred original's name; the suffix keeps it apart from any public rendition."""
+    if not _DIGEST.fullmatch(digest):
+        raise ValueError(f"not a hex digest: {digest!r}")
+    return f"{digest[:2]}/{digest}_o.jpg"
 
 
 class LocalStorage:
@@ -79,6 +88,10 @@ class LocalStorage:
                 os.unlink(tmp)
             raise
         _fsync_dir(target.parent)
+
+    def read(self, name: str) -> bytes:
+        """The stored bytes; :raise FileNotFoundError: when `name` is not stored."""
+        return self.path(name).read_bytes()
 
     def delete(self, name: str) -> None:
         """Remove `name`; a missing file is fine."""
