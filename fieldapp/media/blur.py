@@ -29,7 +29,7 @@ BLOCKS: Final = 8
 # (cascade file, scaleFactor, minNeighbors, minimum size at DETECT_LONG_SIDE) - tuned so the
 # astronaut test photo's face is found and its background gives no false plate.
 _CASCADES: Final = (
-    ("haarcascade_frontalface_default.xml", 1.1, 5, (20, 20)),
+    ("haarcascade_frontalface_default.xml", 1.15, 6, (20, 20)),
     ("haarcascade_russian_plate_number.xml", 1.1, 6, (36, 12)),
 )
 
@@ -61,7 +61,8 @@ def detect_regions(im: Image.Image, long_side: int = DETECT_LONG_SIDE) -> list[R
             grey, scaleFactor=scale_factor, minNeighbors=neighbours, minSize=min_size
         )
         for x, y, w, h in boxes:
-            regions.append(widen((x / width, y / height, w / width, h / height), MARGIN))
+            box = (float(x) / width, float(y) / height, float(w) / width, float(h) / height)
+            regions.append(widen(box, MARGIN))
     return regions
 
 
