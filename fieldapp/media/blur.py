@@ -29,8 +29,8 @@ BLOCKS: Final = 8
 # (cascade file, scaleFactor, minNeighbors, minimum size at DETECT_LONG_SIDE) - tuned so the
 # astronaut test photo's face is found and its background gives no false plate.
 _CASCADES: Final = (
-    ("haarcascade_frontalface_default.xml", 1.15, 6, (20, 20)),
-    ("haarcascade_russian_plate_number.xml", 1.1, 6, (36, 12)),
+    ("haarcascade_frontalface_default.xml", 1.2, 5, (20, 20)),
+    ("haarcascade_russian_plate_number.xml", 1.2, 6, (36, 12)),
 )
 
 

@@ -136,9 +136,10 @@ def process_photo(
         with im:
             icc = _rgb_icc(im.info)
             web = _web_image(im, web_long_side)
-    original = _encode(web, quality, icc)
     regions = detect_regions(web) if blur else []
     public = _public(web, regions, thumb_long_side, quality, icc)
+    # Nothing blurred: the original is the very same JPEG, so do not encode it twice.
+    original = _encode(web, quality, icc) if regions else public.web
     return ProcessedPhoto(
         **vars(public),
         source_format=source_format,
