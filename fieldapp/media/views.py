@@ -27,6 +27,7 @@ from fieldapp.extensions import db
 from fieldapp.media.forms import BlurRegionForm, PhotoVisibilityForm
 from fieldapp.media.services import add_blur_region, discard_public
 from fieldapp.media.storage import LocalStorage, original_name, photo_names
+from fieldapp.notify.urls import base_url, path_for
 from fieldapp.triage.access import can_view_issue
 from fieldapp.walks.participation import current_participant
 
@@ -103,13 +104,14 @@ def _signer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt="public-photo")
 
 
-def public_photo_url(photo: Photo, variant: str = "web", _external: bool = False) -> str | None:
-    """An unguessable link to the blurred rendition for pages without a login; None when the
-    photo must not be shown publicly (hidden by staff, or stored before blurring existed)."""
+def public_photo_url(photo: Photo, variant: str = "web", absolute: bool = False) -> str | None:
+    """An unguessable link to the blurred rendition for pages without a login (follow-up
+    reports, Open311, PDFs; also outside a request); None when the photo must not be shown
+    publicly (hidden by staff, or stored before blurring existed)."""
     if not photo.is_public:
         return None
-    token = _signer().dumps(photo.id)
-    return url_for("media.public_photo", token=token, variant=variant, _external=_external)
+    path = path_for("media.public_photo", token=_signer().dumps(photo.id), variant=variant)
+    return base_url() + path if absolute else path
 
 
 bp.add_app_template_global(public_photo_url)
