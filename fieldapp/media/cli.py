@@ -36,7 +36,8 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(
             f"purge-originals: {result.deleted} originals older than {days} days deleted; "
-            f"{result.kept} photos still keep their original."
+            f"{result.kept} photos still keep their original; "
+            f"{result.orphans} originals of deleted photos removed."
         )
 
     @app.cli.command("blur-photos")

@@ -6,8 +6,9 @@ No Flask here: callers pass a session and the storage, and commit.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,6 +17,9 @@ from fieldapp.capture.models import Photo
 from fieldapp.media.blur import Region
 from fieldapp.media.photos import PublicRendition, detect_in, render_public
 from fieldapp.media.storage import Storage, original_name, photo_names
+
+ORPHAN_GRACE = timedelta(hours=1)
+_ORIGINAL_FILE = re.compile(r"[0-9a-f]{2}/(?P<digest>[0-9a-f]{64})_o\.jpg")
 
 
 def _boxes(regions: list[dict]) -> list[Region]:
@@ -88,6 +92,7 @@ def discard_public(session: Session, storage: Storage, digest: str) -> None:
 class PurgeResult:
     deleted: int  # photos whose original was deleted by this run
     kept: int  # photos that still keep their original
+    orphans: int = 0  # originals of deleted photos removed by this run
 
 
 def purge_originals(
@@ -125,4 +130,33 @@ def purge_originals(
             Photo.original_digest.is_not(None), Photo.original_deleted_at.is_(None)
         )
     )
-    return PurgeResult(deleted=len(due), kept=kept or 0)
+    orphans = _purge_orphans(session, storage, now)
+    return PurgeResult(deleted=len(due), kept=kept or 0, orphans=orphans)
+
+
+def _purge_orphans(session: Session, storage: Storage, now: datetime) -> int:
+    """Delete original files no photo keeps: those of deleted photos and observations.
+
+    A file younger than ORPHAN_GRACE may belong to an upload whose row is not committed yet
+    (files are written first), so it is left for the next run.
+    """
+    candidates = {}
+    for name in storage.names():
+        match = _ORIGINAL_FILE.fullmatch(name)
+        if match is not None and storage.modified_at(name) <= now - ORPHAN_GRACE:
+            candidates[match["digest"]] = name
+    digests = sorted(candidates)
+    kept: set[str] = set()
+    for start in range(0, len(digests), 500):
+        kept.update(
+            session.scalars(
+                select(Photo.original_digest).where(
+                    Photo.original_digest.in_(digests[start : start + 500]),
+                    Photo.original_deleted_at.is_(None),
+                )
+            )
+        )
+    for digest in digests:
+        if digest not in kept:
+            storage.delete(candidates[digest])
+    return len(digests) - len(kept)

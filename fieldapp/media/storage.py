@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -28,6 +29,8 @@ class Storage(Protocol):
     def delete(self, name: str) -> None: ...
 
     def read(self, name: str) -> bytes: ...
+
+    def modified_at(self, name: str) -> datetime: ...
 
     def names(self) -> Iterator[str]: ...
 
@@ -92,6 +95,10 @@ class LocalStorage:
     def read(self, name: str) -> bytes:
         """The stored bytes; :raise FileNotFoundError: when `name` is not stored."""
         return self.path(name).read_bytes()
+
+    def modified_at(self, name: str) -> datetime:
+        """When `name` was written (aware UTC); :raise FileNotFoundError: when not stored."""
+        return datetime.fromtimestamp(self.path(name).stat().st_mtime, UTC)
 
     def delete(self, name: str) -> None:
         """Remove `name`; a missing file is fine."""

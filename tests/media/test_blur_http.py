@@ -3,6 +3,8 @@ and hide tools, and the retention of originals (issue 8, bar item 5)."""
 
 from __future__ import annotations
 
+import os
+import re
 from datetime import timedelta
 
 import pytest
@@ -296,3 +298,21 @@ def test_photos_stored_before_blurring_are_private_until_blur_photos_runs(
     coordinator = as_user(new_browser, people["coordinator"])
     assert fetch(coordinator, urls(photo)["original"]).data == legacy
     assert "0 photos blurred" in runner.invoke(args=["blur-photos"]).output
+
+
+def test_originals_of_deleted_photos_are_removed_by_the_next_purge(
+    client, walk, photo, runner
+) -> None:
+    name = original_name(photo.original_digest)
+    storage = get_storage()
+    resp = client.post(f"/w/{walk.join_token}/o/{photo.observation_id}/delete")
+    assert resp.status_code == 302
+    assert storage.exists(name)
+    # Just written files may belong to an upload still on its way into the database.
+    assert "0 originals of deleted photos removed" in run_purge(runner)
+    assert storage.exists(name)
+    an_hour_ago = (utcnow() - timedelta(hours=1, minutes=1)).timestamp()
+    os.utime(storage.path(name), (an_hour_ago, an_hour_ago))
+    output = run_purge(runner)
+    assert not storage.exists(name)
+    assert re.search(r"; [1-9]\d* originals of deleted photos removed", output)
