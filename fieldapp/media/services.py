@@ -26,15 +26,16 @@ def _boxes(regions: list[dict]) -> list[Region]:
     return [(r["x"], r["y"], r["w"], r["h"]) for r in regions]
 
 
-def add_blur_region(session: Session, storage: Storage, photo: Photo, region: Region) -> str:
-    """Blur `region` (0..1 of the image) in the public renditions; returns the old digest.
+def add_blur_region(session: Session, storage: Storage, photo: Photo, region: Region) -> list[str]:
+    """Blur `region` (0..1 of the image) in the public renditions; returns the old digests.
 
     From the original while it is kept, so every region is applied to clean pixels; once it is
     deleted, on top of the public copy, which is already blurred where it had to be. The
     caller removes the old files with `discard_public` after the commit.
     """
+    replaced = []
     if photo.blur_regions is None:
-        blur_stored_photo(session, storage, photo)
+        replaced.append(blur_stored_photo(session, storage, photo))
     x, y, w, h = region
     regions = [*photo.blur_regions, {"x": x, "y": y, "w": w, "h": h, "by": "staff"}]
     if photo.has_original:
@@ -42,10 +43,10 @@ def add_blur_region(session: Session, storage: Storage, photo: Photo, region: Re
         public = render_public(original, _boxes(regions))
     else:
         public = render_public(storage.read(photo_names(photo.digest)[0]), [region])
-    old = _replace_public(storage, photo, public)
+    replaced.append(_replace_public(storage, photo, public))
     photo.blur_regions = regions
     session.flush()
-    return old
+    return [d for d in replaced if d and d != photo.digest]
 
 
 def blur_stored_photo(session: Session, storage: Storage, photo: Photo) -> str | None:

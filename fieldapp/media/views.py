@@ -173,9 +173,10 @@ def add_region(photo_id: int):
     if not form.validate_on_submit():
         return _render_privacy(photo, form, 400)
     storage = get_storage()
-    old = add_blur_region(db.session, storage, photo, form.region())
+    replaced = add_blur_region(db.session, storage, photo, form.region())
     db.session.commit()
-    discard_public(db.session, storage, old)
+    for digest in replaced:
+        discard_public(db.session, storage, digest)
     flash(_("The area is blurred in every public copy of the photo."), "success")
     return redirect(url_for("media.privacy", photo_id=photo.id))
 

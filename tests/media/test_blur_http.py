@@ -293,6 +293,7 @@ def test_photos_stored_before_blurring_are_private_until_blur_photos_runs(
     assert result.exit_code == 0 and "1 photos blurred" in result.output
     db.session.refresh(photo)
     assert len(photo.blur_regions) == 1 and photo.original_digest is not None
+    assert not storage.exists(web_name)  # the unblurred copy under a public name is gone
     served = fetch(client, urls(photo)["web"]).data
     assert detail(crop(pixels(served), FACE)) < 0.05 * detail(crop(pixels(legacy), FACE))
     coordinator = as_user(new_browser, people["coordinator"])
@@ -316,3 +317,28 @@ def test_originals_of_deleted_photos_are_removed_by_the_next_purge(
     output = run_purge(runner)
     assert not storage.exists(name)
     assert re.search(r"; [1-9]\d* originals of deleted photos removed", output)
+
+
+def test_hand_blur_on_a_photo_from_before_blurring_blurs_the_face_too(
+    walk, photo, people, new_browser, client
+) -> None:
+    storage = get_storage()
+    legacy = storage.read(original_name(photo.original_digest))
+    web_name, thumb_name = photo_names(photo.original_digest)
+    storage.save(web_name, legacy)
+    storage.save(thumb_name, legacy)
+    photo.digest, photo.original_digest, photo.blur_regions = photo.original_digest, None, None
+    db.session.commit()
+    coordinator = as_user(new_browser, people["coordinator"])
+    assert "stored before automatic blurring" in coordinator.get(
+        f"/photos/{photo.id}/privacy"
+    ).get_data(as_text=True)
+    resp = coordinator.post(
+        f"/photos/{photo.id}/blur", data={"left": 60, "top": 60, "width": 30, "height": 30}
+    )
+    assert resp.status_code == 302
+    db.session.refresh(photo)
+    assert [r["by"] for r in photo.blur_regions] == ["auto", "staff"]
+    served = fetch(client, urls(photo)["web"]).data
+    assert detail(crop(pixels(served), FACE)) < 0.05 * detail(crop(pixels(legacy), FACE))
+    assert not storage.exists(web_name) and not storage.exists(thumb_name)
