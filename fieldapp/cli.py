@@ -11,6 +11,10 @@ from fieldapp.extensions import db
 
 
 def register(app: Flask) -> None:
+    from fieldapp.media.cli import register as register_photo_commands
+
+    register_photo_commands(app)
+
     @app.cli.command("create-user")
     @click.argument("email")
     @click.option("--name", default="", help="Full name shown to colleagues.")

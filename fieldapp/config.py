@@ -49,6 +49,8 @@ def from_environment(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": max_mb * 1024 * 1024,
         "MAX_PHOTO_BYTES": int(os.environ.get("MAX_PHOTO_MB", "15")) * 1024 * 1024,
         "MAX_PHOTOS_PER_OBSERVATION": int(os.environ.get("MAX_PHOTOS_PER_OBSERVATION", "6")),
+        # Unblurred originals are for triage staff only, and only this long (purge-originals).
+        "ORIGINAL_PHOTO_RETENTION_DAYS": int(os.environ.get("ORIGINAL_PHOTO_RETENTION_DAYS", "90")),
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Copenhagen"),
         "LANGUAGES": ["da", "en"],

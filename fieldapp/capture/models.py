@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.db import Base, TimestampMixin
@@ -76,7 +77,11 @@ class Observation(TimestampMixin, Base):
 
 
 class Photo(TimestampMixin, Base):
-    """A re-encoded, metadata-free photo; files are content-addressed by digest."""
+    """A re-encoded, metadata-free photo; files are content-addressed by digest.
+
+    `digest` names the public renditions (faces and plates blurred), `original_digest` the
+    unblurred original that only triage staff may open, until the retention job deletes it.
+    """
 
     __tablename__ = "photo"
 
@@ -91,5 +96,21 @@ class Photo(TimestampMixin, Base):
     thumb_width: Mapped[int]
     thumb_height: Mapped[int]
     byte_size: Mapped[int]
+    original_digest: Mapped[str | None] = mapped_column(String(64), index=True)
+    original_deleted_at: Mapped[datetime | None]
+    # [{"x", "y", "w", "h" (0..1 of the image), "by": "auto" | "staff"}] blurred in the public
+    # renditions; None for a photo stored before blurring existed (never shown publicly).
+    blur_regions: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
+    # Staff decided the photo must not be shown beyond triage at all.
+    hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    @property
+    def has_original(self) -> bool:
+        return self.original_digest is not None and self.original_deleted_at is None
+
+    @property
+    def is_public(self) -> bool:
+        """May be shown beyond triage staff: blurred and not hidden."""
+        return self.blur_regions is not None and not self.hidden
 
     observation: Mapped[Observation] = relationship(back_populates="photos")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from fieldapp.areas.assign import assign_observation
 from fieldapp.capture.models import Observation, Photo
 from fieldapp.media.photos import ProcessedPhoto
-from fieldapp.media.storage import LocalStorage, photo_names
+from fieldapp.media.storage import LocalStorage, original_name, photo_names
 from fieldapp.taxonomy import CATEGORY_BY_CODE
 from fieldapp.walks.models import Participant, Walk
 
@@ -57,6 +57,7 @@ def store_photos(storage: LocalStorage, photos: Iterable[ProcessedPhoto]) -> Non
     """
     for photo in photos:
         web_name, thumb_name = photo_names(photo.digest)
+        storage.save(original_name(photo.original_digest), photo.original)
         storage.save(web_name, photo.web)
         storage.save(thumb_name, photo.thumb)
 
@@ -73,6 +74,10 @@ def _attach(observation: Observation, photos: Iterable[ProcessedPhoto]) -> None:
                 thumb_width=photo.thumb_width,
                 thumb_height=photo.thumb_height,
                 byte_size=len(photo.web),
+                original_digest=photo.original_digest,
+                blur_regions=[
+                    {"x": x, "y": y, "w": w, "h": h, "by": "auto"} for x, y, w, h in photo.regions
+                ],
             )
         )
 

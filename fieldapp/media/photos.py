@@ -9,6 +9,10 @@ Every upload is decoded and re-encoded rather than stored as sent, because:
 * Cheap phones on mobile data: the web copy is at most 1600 px on its long side and the
   thumbnail 320 px, both progressive JPEG. JPEGs are decoded at reduced scale (draft mode), so a
   12 MP photo also stays cheap for the server.
+* Faces and number plates: the web copy and thumbnail are the public renditions, blurred where
+  `blur.detect_regions` finds a face or a plate; the same-size `original` is kept apart for
+  triage staff only (and deleted after a retention period). `render_public` re-renders the
+  public pair after staff add a region by hand.
 * Hostile files: the type is sniffed from the content, never from the file name; only JPEG,
   PNG, WebP and HEIF/HEIC are accepted; the pixel count is read from the header and checked
   before anything is decoded, so a tiny file claiming a huge canvas (a decompression bomb) is
@@ -26,6 +30,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from PIL import ExifTags, Image, ImageFile
+
+from fieldapp.media.blur import Region, blur_regions, detect_regions
 
 try:
     from pillow_heif import register_heif_opener
@@ -77,15 +83,22 @@ class PhotoRejected(ValueError):
 
 
 @dataclass(frozen=True)
-class ProcessedPhoto:
-    web: bytes  # JPEG, long side <= web_long_side, no metadata at all
-    thumb: bytes  # JPEG, long side <= thumb_long_side, no metadata
+class PublicRendition:
+    web: bytes  # JPEG, long side <= web_long_side, no metadata at all, regions blurred
+    thumb: bytes  # JPEG, long side <= thumb_long_side, no metadata, made from `web`
     width: int  # of web
     height: int
     thumb_width: int
     thumb_height: int
     digest: str  # sha256 hex of `web` -> content-addressed name
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto(PublicRendition):
     source_format: str  # 'JPEG', 'PNG', 'WEBP', 'HEIF'
+    original: bytes  # JPEG as `web` but unblurred: for triage staff only
+    original_digest: str  # sha256 hex of `original`
+    regions: tuple[Region, ...]  # blurred in `web` and `thumb`, normalised 0..1
 
 
 def process_photo(
@@ -96,8 +109,12 @@ def process_photo(
     web_long_side: int = 1600,
     thumb_long_side: int = 320,
     quality: int = 82,
+    blur: bool = True,
 ) -> ProcessedPhoto:
     """Validate `data` by content and re-encode it; :raise PhotoRejected: with a code.
+
+    With `blur` (always, except to measure its cost) faces and number plates are found and
+    blurred in the public renditions.
 
     The effective pixel limit is the smaller of `max_pixels` and Pillow's Image.MAX_IMAGE_PIXELS.
     """
@@ -119,17 +136,56 @@ def process_photo(
         with im:
             icc = _rgb_icc(im.info)
             web = _web_image(im, web_long_side)
-    thumb = _fit_image(web, thumb_long_side)
-    web_bytes = _encode(web, quality, icc)
+    regions = detect_regions(web) if blur else []
+    public = _public(web, regions, thumb_long_side, quality, icc)
+    # Nothing blurred: the original is the very same JPEG, so do not encode it twice.
+    original = _encode(web, quality, icc) if regions else public.web
     return ProcessedPhoto(
+        **vars(public),
+        source_format=source_format,
+        original=original,
+        original_digest=hashlib.sha256(original).hexdigest(),
+        regions=tuple(regions),
+    )
+
+
+def render_public(
+    base: bytes,
+    regions: list[Region],
+    *,
+    thumb_long_side: int = 320,
+    quality: int = 82,
+) -> PublicRendition:
+    """The public pair made from a stored JPEG (the original, or once that is deleted the
+    public web copy itself) with `regions` blurred on top."""
+    with Image.open(io.BytesIO(base)) as im:
+        im.load()
+        icc = _rgb_icc(im.info)
+        rgb = _to_rgb(im).copy()
+    return _public(rgb, regions, thumb_long_side, quality, icc)
+
+
+def detect_in(data: bytes) -> list[Region]:
+    """Faces and number plates in a stored JPEG (for photos stored before blurring existed)."""
+    with Image.open(io.BytesIO(data)) as im:
+        im.load()
+        return detect_regions(_to_rgb(im))
+
+
+def _public(
+    web: Image.Image, regions: list[Region], thumb_long_side: int, quality: int, icc: bytes | None
+) -> PublicRendition:
+    blurred = blur_regions(web, regions) if regions else web
+    thumb = _fit_image(blurred, thumb_long_side)
+    web_bytes = _encode(blurred, quality, icc)
+    return PublicRendition(
         web=web_bytes,
         thumb=_encode(thumb, quality, icc),
-        width=web.width,
-        height=web.height,
+        width=blurred.width,
+        height=blurred.height,
         thumb_width=thumb.width,
         thumb_height=thumb.height,
         digest=hashlib.sha256(web_bytes).hexdigest(),
-        source_format=source_format,
     )
 
 

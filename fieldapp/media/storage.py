@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -27,6 +28,10 @@ class Storage(Protocol):
 
     def delete(self, name: str) -> None: ...
 
+    def read(self, name: str) -> bytes: ...
+
+    def modified_at(self, name: str) -> datetime: ...
+
     def names(self) -> Iterator[str]: ...
 
 
@@ -35,6 +40,13 @@ def photo_names(digest: str) -> tuple[str, str]:
     if not _DIGEST.fullmatch(digest):
         raise ValueError(f"not a hex digest: {digest!r}")
     return f"{digest[:2]}/{digest}.jpg", f"{digest[:2]}/{digest}_t.jpg"
+
+
+def original_name(digest: str) -> str:
+    """The unblurred original's name; the suffix keeps it apart from any public rendition."""
+    if not _DIGEST.fullmatch(digest):
+        raise ValueError(f"not a hex digest: {digest!r}")
+    return f"{digest[:2]}/{digest}_o.jpg"
 
 
 class LocalStorage:
@@ -79,6 +91,14 @@ class LocalStorage:
                 os.unlink(tmp)
             raise
         _fsync_dir(target.parent)
+
+    def read(self, name: str) -> bytes:
+        """The stored bytes; :raise FileNotFoundError: when `name` is not stored."""
+        return self.path(name).read_bytes()
+
+    def modified_at(self, name: str) -> datetime:
+        """When `name` was written (aware UTC); :raise FileNotFoundError: when not stored."""
+        return datetime.fromtimestamp(self.path(name).stat().st_mtime, UTC)
 
     def delete(self, name: str) -> None:
         """Remove `name`; a missing file is fine."""

@@ -1,13 +1,34 @@
-"""Serving photos only to people allowed to see them, from outside the static root."""
+"""Serving photos only to people allowed to see them, from outside the static root.
+
+Two renditions: `web`/`thumb` are the public ones (faces and number plates blurred) that every
+page showing a photo uses; `original` is the unblurred copy that only triage staff may open,
+until the retention job deletes it. Pages without a login (follow-up reports, Open311) link a
+photo through `public_photo_url`, a signed link that never reaches the original.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, send_file
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from fieldapp.capture.models import Photo
 from fieldapp.extensions import db
-from fieldapp.media.storage import LocalStorage, photo_names
+from fieldapp.media.forms import BlurRegionForm, PhotoVisibilityForm
+from fieldapp.media.services import add_blur_region, discard_public
+from fieldapp.media.storage import LocalStorage, original_name, photo_names
+from fieldapp.notify.urls import base_url, path_for
+from fieldapp.triage.access import can_view_issue
 from fieldapp.walks.participation import current_participant
 
 bp = Blueprint("media", __name__, url_prefix="/photos")
@@ -22,9 +43,22 @@ def get_storage() -> LocalStorage:
     return storage
 
 
-def _may_see(photo: Photo) -> bool:
-    if current_user.is_authenticated and current_user.can_coordinate:
+def is_triage_for(photo: Photo) -> bool:
+    """Coordinators and admins, or staff of the administration the photo's issue is routed to."""
+    if not current_user.is_authenticated:
+        return False
+    if current_user.can_coordinate:
         return True
+    issue = photo.observation.issue
+    return issue is not None and can_view_issue(current_user, issue)
+
+
+def _may_see(photo: Photo) -> bool:
+    """The public rendition: triage staff always; the participant who took it unless hidden."""
+    if is_triage_for(photo):
+        return True
+    if not photo.is_public:
+        return False
     walk = photo.observation.walk
     if walk is None:  # Open311 reports have no participant who could claim them
         return False
@@ -32,19 +66,132 @@ def _may_see(photo: Photo) -> bool:
     return participant is not None and photo.observation.participant_id == participant.id
 
 
-@bp.get("/<int:photo_id>/<any(web, thumb):variant>.jpg")
-def photo(photo_id: int, variant: str):
-    """:raise 404: unknown photo, or one this browser may not see (no hint it exists)."""
-    photo = db.session.get(Photo, photo_id)
-    if photo is None or not _may_see(photo):
-        abort(404)
-    web_name, thumb_name = photo_names(photo.digest)
+def _send(name: str):
     storage = get_storage()
-    name = web_name if variant == "web" else thumb_name
     if not storage.exists(name):
         abort(404)
-    resp = send_file(storage.path(name), mimetype="image/jpeg", max_age=3600, conditional=True)
-    resp.headers["Cache-Control"] = "private, max-age=3600"
+    resp = send_file(storage.path(name), mimetype="image/jpeg", conditional=True)
+    # Revalidate every time (a 304 is cheap): a photo blurred or hidden by staff must not
+    # linger in a browser cache.
+    resp.headers["Cache-Control"] = "private, no-cache"
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Content-Disposition"] = "inline"
     return resp
+
+
+def _photo_or_404(photo_id: int) -> Photo:
+    photo = db.session.get(Photo, photo_id)
+    if photo is None:
+        abort(404)
+    return photo
+
+
+@bp.get("/<int:photo_id>/<any(web, thumb, original):variant>.jpg")
+def photo(photo_id: int, variant: str):
+    """:raise 404: unknown photo, or one this browser may not see (no hint it exists)."""
+    photo = _photo_or_404(photo_id)
+    if variant == "original":
+        if not (is_triage_for(photo) and photo.has_original):
+            abort(404)
+        return _send(original_name(photo.original_digest))
+    if not _may_see(photo):
+        abort(404)
+    web_name, thumb_name = photo_names(photo.digest)
+    return _send(web_name if variant == "web" else thumb_name)
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="public-photo")
+
+
+def public_photo_url(photo: Photo, variant: str = "web", absolute: bool = False) -> str | None:
+    """An unguessable link to the blurred rendition for pages without a login (follow-up
+    reports, Open311, PDFs; also outside a request); None when the photo must not be shown
+    publicly (hidden by staff, or stored before blurring existed)."""
+    if not photo.is_public:
+        return None
+    path = path_for("media.public_photo", token=_signer().dumps(photo.id), variant=variant)
+    return base_url() + path if absolute else path
+
+
+bp.add_app_template_global(public_photo_url)
+
+
+@bp.get("/p/<token>/<any(web, thumb):variant>.jpg")
+def public_photo(token: str, variant: str):
+    """:raise 404: a bad link, or a photo that is hidden or not blurred."""
+    try:
+        photo_id = _signer().loads(token)
+    except BadSignature:
+        abort(404)
+    photo = db.session.get(Photo, photo_id) if isinstance(photo_id, int) else None
+    if photo is None or not photo.is_public:
+        abort(404)
+    web_name, thumb_name = photo_names(photo.digest)
+    return _send(web_name if variant == "web" else thumb_name)
+
+
+def _triage_photo_or_404(photo_id: int) -> Photo:
+    """:raise 404: unknown, or not this user's to triage (guests are sent to the login)."""
+    if not current_user.is_authenticated:
+        from fieldapp.extensions import login_manager
+
+        abort(login_manager.unauthorized())
+    photo = _photo_or_404(photo_id)
+    if not is_triage_for(photo):
+        abort(404)
+    return photo
+
+
+def _render_privacy(photo: Photo, region_form=None, code: int = 200):
+    auto = sum(1 for r in photo.blur_regions or [] if r.get("by") == "auto")
+    return (
+        render_template(
+            "media/privacy.html",
+            photo=photo,
+            form=region_form or BlurRegionForm(),
+            visibility=PhotoVisibilityForm(hide="0" if photo.hidden else "1"),
+            auto_count=auto,
+            staff_count=len(photo.blur_regions or []) - auto,
+            retention_days=current_app.config["ORIGINAL_PHOTO_RETENTION_DAYS"],
+        ),
+        code,
+    )
+
+
+@bp.get("/<int:photo_id>/privacy")
+def privacy(photo_id: int):
+    """Staff page to blur a missed face or plate by hand, or hide the photo."""
+    return _render_privacy(_triage_photo_or_404(photo_id))
+
+
+@bp.post("/<int:photo_id>/blur")
+def add_region(photo_id: int):
+    """:raise 404: not this user's photo. A bad rectangle re-renders the page with a 400."""
+    photo = _triage_photo_or_404(photo_id)
+    form = BlurRegionForm()
+    if not form.validate_on_submit():
+        return _render_privacy(photo, form, 400)
+    storage = get_storage()
+    replaced = add_blur_region(db.session, storage, photo, form.region())
+    db.session.commit()
+    for digest in replaced:
+        discard_public(db.session, storage, digest)
+    flash(_("The area is blurred in every public copy of the photo."), "success")
+    return redirect(url_for("media.privacy", photo_id=photo.id))
+
+
+@bp.post("/<int:photo_id>/visibility")
+def visibility(photo_id: int):
+    """:raise 404: not this user's photo. :raise 400: a forged form."""
+    photo = _triage_photo_or_404(photo_id)
+    form = PhotoVisibilityForm()
+    if not form.validate_on_submit():
+        abort(400)
+    photo.hidden = form.hide.data == "1"
+    db.session.commit()
+    if photo.hidden:
+        flash(_("The photo is hidden. Only triage staff can see it."), "success")
+    else:
+        flash(_("The photo is shown again, with faces and number plates blurred."), "success")
+    return redirect(url_for("media.privacy", photo_id=photo.id))

@@ -3,7 +3,8 @@
 The builders translate labels with Flask-Babel (the caller chooses the locale); the encoders
 are plain. What a request record leaves out is deliberate:
 
-* media_url: photos are not moderated before publication, so none are linked publicly;
+* media_url: only the first photo's public rendition (faces and number plates blurred), by a
+  signed link; none when every photo is hidden by staff;
 * anything about the reporter (participant, names, e-mail): the API is public.
 """
 
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 from flask_babel import gettext as _
 
 from fieldapp.capture.models import Observation
+from fieldapp.media.views import public_photo_url
 from fieldapp.open311 import services
 from fieldapp.taxonomy import CATEGORY_BY_CODE, Category
 
@@ -71,7 +73,7 @@ def service_definition(category: Category) -> dict:
 
 def request_record(observation: Observation) -> dict:
     category = CATEGORY_BY_CODE.get(observation.category)
-    return {
+    record = {
         "service_request_id": str(observation.id),
         "status": services.request_status(observation),
         "status_notes": services.status_notes(observation),
@@ -87,6 +89,12 @@ def request_record(observation: Observation) -> dict:
         "lat": observation.lat,
         "long": observation.lon,
     }
+    media_url = next(
+        (url for p in observation.photos if (url := public_photo_url(p, absolute=True))), None
+    )
+    if media_url:
+        record["media_url"] = media_url
+    return record
 
 
 def created_record(observation: Observation, notice: str) -> dict:

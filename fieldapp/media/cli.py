@@ -1,0 +1,61 @@
+"""Photo commands: `purge-originals` (retention), `blur-photos` (photos from before blurring)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from fieldapp.db import utcnow
+from fieldapp.extensions import db
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("purge-originals")
+    @click.option(
+        "--days",
+        type=click.IntRange(min=0),
+        default=None,
+        help="Keep originals this many days (default: ORIGINAL_PHOTO_RETENTION_DAYS).",
+    )
+    def purge_originals_command(days: int | None) -> None:
+        """Delete the unblurred originals of photos older than the retention period.
+
+        Safe to run again (e.g. daily from cron): what is already deleted is not counted twice.
+        """
+        from fieldapp.media.services import purge_originals
+        from fieldapp.media.views import get_storage
+
+        days = current_app.config["ORIGINAL_PHOTO_RETENTION_DAYS"] if days is None else days
+        now = utcnow()
+        result = purge_originals(
+            db.session, get_storage(), older_than=now - timedelta(days=days), now=now
+        )
+        db.session.commit()
+        click.echo(
+            f"purge-originals: {result.deleted} originals older than {days} days deleted; "
+            f"{result.kept} photos still keep their original; "
+            f"{result.orphans} originals of deleted photos removed."
+        )
+
+    @app.cli.command("blur-photos")
+    def blur_photos_command() -> None:
+        """Blur faces and number plates in photos stored before blurring existed."""
+        from fieldapp.capture.models import Photo
+        from fieldapp.media.services import blur_stored_photo, discard_public
+        from fieldapp.media.views import get_storage
+
+        storage = get_storage()
+        done = 0
+        for photo_id in db.session.scalars(
+            select(Photo.id).where(Photo.blur_regions.is_(None)).order_by(Photo.id)
+        ).all():
+            photo = db.session.get(Photo, photo_id)
+            old = blur_stored_photo(db.session, storage, photo)
+            db.session.commit()
+            if old and old != photo.digest:
+                discard_public(db.session, storage, old)
+            done += 1
+        click.echo(f"blur-photos: {done} photos blurred.")
