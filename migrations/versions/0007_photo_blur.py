@@ -3,15 +3,15 @@
 Photos stored before this revision get blur_regions NULL: their files were never blurred,
 so they are not served beyond triage staff.
 
-Revision ID: blur
-Revises: 0003
+Revision ID: 0007
+Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "blur"
-down_revision = "0003"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
