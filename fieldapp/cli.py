@@ -11,6 +11,10 @@ from fieldapp.extensions import db
 
 
 def register(app: Flask) -> None:
+    from fieldapp.privacy.cli import register as register_privacy
+
+    register_privacy(app)
+
     @app.cli.command("create-user")
     @click.argument("email")
     @click.option("--name", default="", help="Full name shown to colleagues.")
