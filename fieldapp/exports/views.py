@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from fieldapp.areas.models import Area
 from fieldapp.areas.services import list_areas
+from fieldapp.audit.web import log_action
 from fieldapp.auth.permissions import coordinator_required
 from fieldapp.db import utcnow
 from fieldapp.errors import abort_with
@@ -94,6 +95,12 @@ def index():
 
 
 def _download(chunks, mimetype: str, filename: str) -> Response:
+    log_action(
+        "export.downloaded",
+        "export",
+        None,
+        {"file": filename, "query": request.query_string.decode()[:500]},
+    )
     resp = Response(stream_with_context(chunks), mimetype=mimetype)
     resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     resp.headers["Cache-Control"] = "private, no-store"
