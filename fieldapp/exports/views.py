@@ -210,9 +210,9 @@ def report_pdf(area_id: int, year: int):
 
     html = _report(area_id, year, pdf=True)
     data = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    filename = f"fieldapp-area-{area_id}-report-{year}.pdf"
+    log_action("export.downloaded", "area", area_id, {"file": filename})
     resp = Response(data, mimetype="application/pdf")
-    resp.headers["Content-Disposition"] = (
-        f'attachment; filename="fieldapp-area-{area_id}-report-{year}.pdf"'
-    )
+    resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
