@@ -105,6 +105,16 @@ def iter_entries(
             return
 
 
+def last_entry(session: Session, action: str) -> AuditEntry | None:
+    """The newest entry of one action (served by the action index), e.g. the last retention run."""
+    return session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.action == action)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+
+
 def known_actions(session: Session) -> list[str]:
     """The actions that occur, for the filter's choices (served by the action index)."""
     return list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))

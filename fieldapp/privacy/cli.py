@@ -28,10 +28,9 @@ def register(app: Flask) -> None:
 
         months = months or app.config["REPORTER_DATA_RETENTION_MONTHS"]
         report = apply_retention(db.session, months)
-        if report.total:
-            record(
-                db.session, None, "retention.applied", detail={"months": months, **report.as_dict()}
-            )
+        # Every run, also one that changed nothing: the privacy page shows when it last ran.
+        detail = {"months": months, "total": report.total, **report.as_dict()}
+        record(db.session, None, "retention.applied", detail=detail)
         db.session.commit()
         click.echo(f"apply-retention: data older than {months} months")
         for name, count in report.as_dict().items():

@@ -11,6 +11,7 @@ import json
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from fieldapp.audit.services import last_entry
 from fieldapp.audit.web import log_action
 from fieldapp.auth.permissions import admin_required
 from fieldapp.extensions import db
@@ -27,14 +28,21 @@ def _ids(data: ReporterData) -> dict:
     }
 
 
+def _index_page(form: ReporterSearchForm, code: int = 200):
+    last = last_entry(db.session, "retention.applied")
+    return render_template(
+        "privacy/index.html",
+        form=form,
+        months=current_app.config["REPORTER_DATA_RETENTION_MONTHS"],
+        last_run=last,
+        last_run_total=json.loads(last.detail).get("total", 0) if last else 0,
+    ), code
+
+
 @bp.get("/")
 @admin_required
 def index():
-    return render_template(
-        "privacy/index.html",
-        form=ReporterSearchForm(),
-        months=current_app.config["REPORTER_DATA_RETENTION_MONTHS"],
-    )
+    return _index_page(ReporterSearchForm())
 
 
 def _reporter_page(query: str, data: ReporterData, erase_form: EraseForm | None = None, code=200):
@@ -54,8 +62,7 @@ def _reporter_page(query: str, data: ReporterData, erase_form: EraseForm | None 
 def reporter():
     form = ReporterSearchForm()
     if not form.validate_on_submit():
-        months = current_app.config["REPORTER_DATA_RETENTION_MONTHS"]
-        return render_template("privacy/index.html", form=form, months=months), 400
+        return _index_page(form, 400)
     query = form.query.data.strip()
     data = find_reporter(db.session, query)
     page = _reporter_page(query, data)

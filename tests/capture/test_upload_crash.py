@@ -120,9 +120,13 @@ class Phone:
         self.opener.open(join_url, data=form, timeout=30).read()
         raw = self.opener.open(f"{server.base}/w/{walk.join_token}/api/csrf", timeout=30).read()
         self.csrf = json.loads(raw)["csrf_token"]
-        self.path = f"/w/{walk.join_token}/api/observations"
+        # The offline outbox's JSON API, or the plain capture form (same service, same commit).
+        self.paths = {
+            "api": f"/w/{walk.join_token}/api/observations",
+            "form": f"/w/{walk.join_token}/new",
+        }
 
-    def request_bytes(self, client_key: str, photo: bytes) -> bytes:
+    def request_bytes(self, client_key: str, photo: bytes, endpoint: str = "api") -> bytes:
         boundary = uuid.uuid4().hex
         parts = []
         fields = {"category": "lighting", "text": "Lampen er gået", "client_key": client_key}
@@ -140,7 +144,7 @@ class Phone:
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
         cookies = "; ".join(f"{c.name}={c.value}" for c in self.jar)
         head = (
-            f"POST {self.path} HTTP/1.1\r\nHost: 127.0.0.1:{self.server.port}\r\n"
+            f"POST {self.paths[endpoint]} HTTP/1.1\r\nHost: 127.0.0.1:{self.server.port}\r\n"
             f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
             f"Content-Length: {len(body)}\r\nAccept: application/json\r\n"
             f"X-CSRFToken: {self.csrf}\r\nCookie: {cookies}\r\nConnection: close\r\n\r\n"
@@ -254,12 +258,14 @@ def test_server_killed_while_the_body_streams_keeps_nothing(
     assert_consistent(root, "crash-midbody-01", after_clean=True)
 
 
+@pytest.mark.parametrize("endpoint", ["api", "form"])
 def test_server_killed_after_files_written_before_commit_leaves_no_observation(
-    crash_setup, runner, app, monkeypatch
+    crash_setup, runner, app, monkeypatch, endpoint
 ) -> None:
     root, start = crash_setup
     server, phone = start(fault="before_commit:120")
-    sock = phone.send(phone.request_bytes("crash-precommit1", big_jpeg()), pause=0.005)
+    request = phone.request_bytes("crash-precommit1", big_jpeg(), endpoint)
+    sock = phone.send(request, pause=0.005)
     wait_for(lambda: len(temp_files(root)) == 2, "the web and thumbnail temp files")
     server.kill()
     sock.close()
@@ -275,12 +281,14 @@ def test_server_killed_after_files_written_before_commit_leaves_no_observation(
     assert_consistent(root, "crash-precommit1", after_clean=True)
 
 
+@pytest.mark.parametrize("endpoint", ["api", "form"])
 def test_server_killed_after_commit_before_rename_is_completed_by_clean_orphans(
-    crash_setup, runner, app, monkeypatch, auth
+    crash_setup, runner, app, monkeypatch, auth, endpoint
 ) -> None:
     root, start = crash_setup
     server, phone = start(fault="after_commit:120")
-    sock = phone.send(phone.request_bytes("crash-postcommit", big_jpeg()), pause=0.005)
+    request = phone.request_bytes("crash-postcommit", big_jpeg(), endpoint)
+    sock = phone.send(request, pause=0.005)
     wait_for(lambda: observation_with("crash-postcommit") is not None, "the commit")
     server.kill()
     sock.close()

@@ -27,11 +27,18 @@ def test_only_admins_reach_the_privacy_pages(client, kit, auth) -> None:
     assert client.post("/admin/privacy/reporter", data={"query": "x@example.dk"}).status_code == 403
 
 
-def test_privacy_page_shows_the_retention_setting(client, kit, auth, app, monkeypatch) -> None:
+def test_privacy_page_shows_the_retention_setting_and_last_run(
+    client, kit, auth, app, monkeypatch, runner
+) -> None:
     admin(client, kit, auth)
     monkeypatch.setitem(app.config, "REPORTER_DATA_RETENTION_MONTHS", 18)
     page = client.get("/admin/privacy/").get_data(as_text=True)
     assert "removed after 18 months" in page
+    assert "apply-retention has not run yet." in page
+    store_reporters()
+    assert runner.invoke(args=["apply-retention", "--months", "12"]).exit_code == 0
+    page = client.get("/admin/privacy/").get_data(as_text=True)
+    assert "Last run " in page and ": 5 records changed." in page
 
 
 def test_find_by_email_shows_everything_and_logs_the_view_without_the_address(
