@@ -7,8 +7,10 @@ entry, and a later error in rendering or streaming does not lose it. Nothing her
 from __future__ import annotations
 
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from fieldapp.audit.services import record
+from fieldapp.capture.models import Observation
 from fieldapp.extensions import db
 
 
@@ -22,10 +24,6 @@ def log_action(
 
 def log_issue_view(issue, shows_contacts: bool) -> None:
     """An issue page was shown; say how many reporter e-mail addresses were on it."""
-    from sqlalchemy import func, select
-
-    from fieldapp.capture.models import Observation
-
     contacts = 0
     if shows_contacts:
         contacts = db.session.scalar(
