@@ -56,6 +56,17 @@ def test_issue_page_view_is_logged_once_with_the_contacts_it_showed(client, kit,
     assert json.loads(entry.detail) == {"reporter_contacts_shown": 2}
 
 
+def test_walk_page_view_is_logged_with_the_names_it_showed(client, kit, auth) -> None:
+    s = store_reporters()
+    kit.english(client)
+    auth.login("coordinator")
+    page = client.get(f"/walks/{s.walk.id}").get_data(as_text=True)
+    assert "Mette" in page and "Ahmed" in page
+    (entry,) = entries("walk.viewed")
+    assert (entry.object_type, entry.object_id) == ("walk", s.walk.id)
+    assert json.loads(entry.detail) == {"participant_names_shown": 3}
+
+
 def test_export_download_is_logged(client, kit, auth) -> None:
     kit.english(client)
     auth.login("coordinator")
