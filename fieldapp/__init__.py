@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from fieldapp.audit.views import bp as audit_bp
     from fieldapp.auth.views import bp as auth_bp
     from fieldapp.capture.api_views import bp as capture_api_bp
     from fieldapp.capture.pwa_views import bp as pwa_bp
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.open311.views import bp as open311_bp
     from fieldapp.orgs.views import bp as orgs_bp
     from fieldapp.plans.views import bp as plans_bp
+    from fieldapp.privacy.views import bp as privacy_bp
     from fieldapp.stats.views import bp as stats_bp
     from fieldapp.triage.views import bp as triage_bp
     from fieldapp.walkrequests.views import bp as walkrequests_bp
@@ -95,6 +97,8 @@ def register_blueprints(app: Flask) -> None:
         stats_bp,
         exports_bp,
         walkrequests_bp,
+        audit_bp,
+        privacy_bp,
     ):
         app.register_blueprint(bp)
 

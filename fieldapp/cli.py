@@ -14,6 +14,9 @@ def register(app: Flask) -> None:
     from fieldapp.media.cli import register as register_photo_commands
 
     register_photo_commands(app)
+    from fieldapp.privacy.cli import register as register_privacy
+
+    register_privacy(app)
 
     @app.cli.command("create-user")
     @click.argument("email")

@@ -66,6 +66,11 @@ def from_environment(instance_path: Path) -> dict:
         ),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Reporter e-mails, participant names and member contacts are anonymised after this
+        # many months by `flask apply-retention` (run daily from cron).
+        "REPORTER_DATA_RETENTION_MONTHS": int(
+            os.environ.get("REPORTER_DATA_RETENTION_MONTHS", "12")
+        ),
         **_mail_settings(),
     }
 

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, selectinload
 from fieldapp.areas.assign import assign_observation
 from fieldapp.capture.models import Observation, Photo
 from fieldapp.media.photos import ProcessedPhoto
-from fieldapp.media.storage import LocalStorage, original_name, photo_names
+from fieldapp.media.staging import stage_photos
+from fieldapp.media.storage import LocalStorage
 from fieldapp.taxonomy import CATEGORY_BY_CODE
 from fieldapp.walks.models import Participant, Walk
 
@@ -49,17 +50,13 @@ def _apply(observation: Observation, data: dict) -> None:
         observation.email_consent = consent
 
 
-def store_photos(storage: LocalStorage, photos: Iterable[ProcessedPhoto]) -> None:
-    """Write the files before the database commit; content addressing makes this idempotent.
+def store_photos(session: Session, storage: LocalStorage, photos: Iterable[ProcessedPhoto]) -> None:
+    """Stage the files with the transaction: final names only once `session` commits.
 
-    A crash between the write and the commit leaves only unreferenced files, which an orphan
-    clean-up can remove; never a row pointing at a missing file.
+    See fieldapp/media/staging.py: a failed commit removes them, a crash leaves only temp files
+    that `flask clean-orphans` completes or removes; never a row pointing at a missing file.
     """
-    for photo in photos:
-        web_name, thumb_name = photo_names(photo.digest)
-        storage.save(original_name(photo.original_digest), photo.original)
-        storage.save(web_name, photo.web)
-        storage.save(thumb_name, photo.thumb)
+    stage_photos(session, storage, photos)
 
 
 def _attach(observation: Observation, photos: Iterable[ProcessedPhoto]) -> None:
@@ -107,7 +104,7 @@ def create_observation(
     )
     _apply(observation, data)
     assign_observation(session, observation)
-    store_photos(storage, photos)
+    store_photos(session, storage, photos)
     _attach(observation, photos)
     session.add(observation)
     session.flush()
@@ -126,7 +123,7 @@ def update_observation(
         raise WalkClosed()
     _apply(observation, data)
     assign_observation(session, observation)  # the pin may have moved
-    store_photos(storage, new_photos)
+    store_photos(session, storage, new_photos)
     _attach(observation, new_photos)
     session.flush()
     return observation

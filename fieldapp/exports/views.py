@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from fieldapp.areas.models import Area
 from fieldapp.areas.services import list_areas
+from fieldapp.audit.web import log_action
 from fieldapp.auth.permissions import coordinator_required
 from fieldapp.db import utcnow
 from fieldapp.errors import abort_with
@@ -96,6 +97,12 @@ def index():
 
 
 def _download(chunks, mimetype: str, filename: str) -> Response:
+    log_action(
+        "export.downloaded",
+        "export",
+        None,
+        {"file": filename, "query": request.query_string.decode()[:500]},
+    )
     resp = Response(stream_with_context(chunks), mimetype=mimetype)
     resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     resp.headers["Cache-Control"] = "private, no-store"
@@ -202,9 +209,9 @@ def report_pdf(area_id: int, year: int):
 
     html = _report(area_id, year, pdf=True)
     data = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    filename = f"fieldapp-area-{area_id}-report-{year}.pdf"
+    log_action("export.downloaded", "area", area_id, {"file": filename})
     resp = Response(data, mimetype="application/pdf")
-    resp.headers["Content-Disposition"] = (
-        f'attachment; filename="fieldapp-area-{area_id}-report-{year}.pdf"'
-    )
+    resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     resp.headers["Cache-Control"] = "private, no-store"
     return resp

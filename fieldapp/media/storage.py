@@ -17,6 +17,8 @@ from typing import Protocol
 
 _TEMP_PREFIX = ".tmp-"
 _DIGEST = re.compile(r"[0-9a-f]{2,128}")
+# A staged file names its final name, so a crash after the commit can still be completed.
+_STAGED = re.compile(r"\.tmp-(?P<final>[0-9a-f]+(?:_t|_o)?\.jpg)\.[A-Za-z0-9_]+\.part")
 
 
 class Storage(Protocol):
@@ -99,6 +101,62 @@ class LocalStorage:
     def modified_at(self, name: str) -> datetime:
         """When `name` was written (aware UTC); :raise FileNotFoundError: when not stored."""
         return datetime.fromtimestamp(self.path(name).stat().st_mtime, UTC)
+
+    def stage(self, name: str, data: bytes) -> Path:
+        """Write `data` under a temp name beside `name`'s final place; `promote` finishes it.
+
+        Always written, even when the final file exists: an orphan clean-up may remove that file
+        before this upload commits, and the promote then puts it back.
+        """
+        target = self.path(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(
+            dir=target.parent, prefix=f"{_TEMP_PREFIX}{target.name}.", suffix=".part"
+        )
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        return Path(tmp)
+
+    def promote(self, staged: Path) -> None:
+        """Rename a staged file to its final name (after the database commit succeeded)."""
+        match = _STAGED.fullmatch(staged.name)
+        if match is None:
+            raise ValueError(f"not a staged file: {staged}")
+        final = staged.parent / match["final"]
+        try:
+            os.replace(staged, final)
+        except FileNotFoundError:
+            # An orphan clean-up finished this rename first (it runs concurrently with uploads).
+            if not final.exists():
+                raise
+            return
+        _fsync_dir(staged.parent)
+
+    @staticmethod
+    def discard(staged: Path) -> None:
+        """Remove a staged file whose transaction did not commit."""
+        staged.unlink(missing_ok=True)
+
+    def temp_files(self) -> Iterator[tuple[Path, str | None]]:
+        """Every temp file as (path, final name it was staged for, or None)."""
+        if not self.root.is_dir():
+            return
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            rel = Path(dirpath).relative_to(self.root)
+            for filename in sorted(filenames):
+                if not filename.startswith(_TEMP_PREFIX):
+                    continue
+                match = _STAGED.fullmatch(filename)
+                final = (rel / match["final"]).as_posix() if match else None
+                yield Path(dirpath) / filename, final
 
     def delete(self, name: str) -> None:
         """Remove `name`; a missing file is fine."""

@@ -153,7 +153,7 @@ def create_request(
         reporter_email=data.email,
         email_consent=data.email is not None,
     )
-    store_photos(storage, photos)
+    store_photos(session, storage, photos)
     _attach(observation, photos)
     assign_observation(session, observation)
     session.add(observation)

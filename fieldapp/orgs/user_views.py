@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from fieldapp.audit.services import record
 from fieldapp.auth.models import User
 from fieldapp.auth.permissions import admin_required
 from fieldapp.extensions import db
@@ -52,6 +53,8 @@ def create():
             db.session.rollback()
             show_service_error(form, exc, "email")
         else:
+            db.session.flush()
+            record(db.session, current_user, "user.created", "user", user.id, {"role": user.role})
             db.session.commit()
             flash(_("The account for %(email)s is created.", email=user.email), "success")
             return redirect(url_for("orgs.users.index"))
@@ -82,6 +85,13 @@ def edit(user_id: int):
             db.session.rollback()
             show_service_error(form, exc, "role")
         else:
+            changes = {
+                "role": user.role,
+                "administration_id": user.administration_id,
+                "active": user.active,
+                "password_changed": bool(form.new_password.data),
+            }
+            record(db.session, current_user, "user.changed", "user", user.id, changes)
             db.session.commit()
             flash(_("The account for %(email)s is saved.", email=user.email), "success")
             return redirect(url_for("orgs.users.index"))

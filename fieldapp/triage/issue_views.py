@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from fieldapp.audit.web import log_issue_view
 from fieldapp.auth.permissions import coordinator_required
 from fieldapp.errors import abort_with
 from fieldapp.extensions import db
@@ -101,7 +102,10 @@ def render_issue(issue: Issue, *, status=None, edit=None, error: str | None = No
 @bp.get("/issues/<int:issue_id>")
 @triage_user_required
 def issue(issue_id: int):
-    return render_issue(get_issue_or_404(issue_id))
+    issue = get_issue_or_404(issue_id)
+    page = render_issue(issue)
+    log_issue_view(issue, shows_contacts=current_user.can_coordinate)
+    return page
 
 
 @bp.post("/issues/<int:issue_id>/status")

@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from fieldapp.audit.web import log_action
 from fieldapp.auth.permissions import coordinator_required
 from fieldapp.capture.services import filter_walk_observations, observations_geojson
 from fieldapp.extensions import db
@@ -87,7 +88,7 @@ def detail(walk_id: int):
     if role not in PARTICIPANT_ROLE_LABELS:
         role = None
     observations = filter_walk_observations(db.session, walk.id, category=category, role=role)
-    return render_template(
+    page = render_template(
         "walks/detail.html",
         walk=walk,
         observations=observations,
@@ -99,6 +100,10 @@ def detail(walk_id: int):
             "walks.observations_json", walk_id=walk.id, category=category, role=role
         ),
     )
+    # The list shows participants' names: who looked is on record.
+    names = sum(1 for o in observations if o.participant and o.participant.display_name)
+    log_action("walk.viewed", "walk", walk.id, {"participant_names_shown": names})
+    return page
 
 
 @bp.get("/<int:walk_id>/observations.geojson")

@@ -24,6 +24,9 @@ PAGES = [
     "/admin/areas/new",
     "/admin/areas/{area_id}/edit",
     "/admin/routing",
+    "/admin/privacy/",
+    "/admin/audit/",
+    "/admin/audit/audit-log.csv",
 ]
 ACTIONS = [
     "/admin/administrations/new",
@@ -35,6 +38,9 @@ ACTIONS = [
     "/admin/areas/{area_id}/edit",
     "/admin/areas/1/delete",
     "/admin/routing",
+    "/admin/privacy/reporter",
+    "/admin/privacy/reporter/export",
+    "/admin/privacy/reporter/erase",
 ]
 
 

@@ -1,0 +1,38 @@
+"""Recording staff actions from views: one insert per request, committed on its own.
+
+Committed right away, so a view that only reads (an issue page, a download) still leaves its
+entry, and a later error in rendering or streaming does not lose it. Nothing here reads the log.
+"""
+
+from __future__ import annotations
+
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from fieldapp.audit.services import record
+from fieldapp.capture.models import Observation
+from fieldapp.extensions import db
+
+
+def log_action(
+    action: str, object_type: str = "", object_id: int | None = None, detail: dict | None = None
+) -> None:
+    """Record `action` by the logged-in user and commit just that."""
+    record(db.session, current_user, action, object_type, object_id, detail)
+    db.session.commit()
+
+
+def log_issue_view(issue, shows_contacts: bool) -> None:
+    """An issue page was shown; say how many reporter e-mail addresses were on it."""
+    contacts = 0
+    if shows_contacts:
+        contacts = db.session.scalar(
+            select(func.count())
+            .select_from(Observation)
+            .where(
+                Observation.issue_id == issue.id,
+                Observation.email_consent.is_(True),
+                Observation.reporter_email.is_not(None),
+            )
+        )
+    log_action("issue.viewed", "issue", issue.id, {"reporter_contacts_shown": contacts or 0})

@@ -1,0 +1,1 @@
+"""Reporter data: retention, access and erasure (GDPR)."""
