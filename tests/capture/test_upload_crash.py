@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from fieldapp.capture.models import Observation, Photo
 from fieldapp.extensions import db
-from fieldapp.media.storage import photo_names
+from fieldapp.media.storage import original_name, photo_names
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -192,6 +192,8 @@ def assert_consistent(root: Path, client_key: str, *, after_clean: bool) -> Obse
     referenced: set[str] = set()
     for photo in db.session.scalars(select(Photo)):
         names = photo_names(photo.digest)
+        if photo.has_original:
+            names = (*names, original_name(photo.original_digest))
         referenced.update(names)
         if after_clean:
             assert all((root / name).is_file() for name in names), names
@@ -266,7 +268,7 @@ def test_server_killed_after_files_written_before_commit_leaves_no_observation(
     server, phone = start(fault="before_commit:120")
     request = phone.request_bytes("crash-precommit1", big_jpeg(), endpoint)
     sock = phone.send(request, pause=0.005)
-    wait_for(lambda: len(temp_files(root)) == 2, "the web and thumbnail temp files")
+    wait_for(lambda: len(temp_files(root)) == 3, "the web, thumbnail and original temp files")
     server.kill()
     sock.close()
     assert observation_with("crash-precommit1") is None
@@ -274,10 +276,10 @@ def test_server_killed_after_files_written_before_commit_leaves_no_observation(
     assert_consistent(root, "crash-precommit1", after_clean=False)
     # Younger than an hour: maybe a request still running, so kept.
     assert "0 abandoned temp files" in clean_orphans(runner, app, root, monkeypatch)
-    assert len(temp_files(root)) == 2
+    assert len(temp_files(root)) == 3
     age(temp_files(root))
     output = clean_orphans(runner, app, root, monkeypatch)
-    assert "2 abandoned temp files removed" in output
+    assert "3 abandoned temp files removed" in output
     assert_consistent(root, "crash-precommit1", after_clean=True)
 
 
@@ -295,7 +297,7 @@ def test_server_killed_after_commit_before_rename_is_completed_by_clean_orphans(
     observation = assert_consistent(root, "crash-postcommit", after_clean=False)
     assert observation is not None and final_files(root) == set()
     output = clean_orphans(runner, app, root, monkeypatch)
-    assert "2 committed uploads completed" in output
+    assert "3 committed uploads completed" in output
     observation = assert_consistent(root, "crash-postcommit", after_clean=True)
     # The photo is really served again.
     monkeypatch.setitem(app.config, "UPLOAD_DIR", str(root))
@@ -319,14 +321,14 @@ def test_completed_upload_then_deleted_photo_leaves_only_what_rows_need(
         answer += chunk
     sock.close()
     assert b" 201 " in answer.split(b"\r\n")[0], answer[:300]
-    assert temp_files(root) == [] and len(final_files(root)) == 2
+    assert temp_files(root) == [] and len(final_files(root)) == 3
     assert_consistent(root, "crash-complete1", after_clean=True)
     server.kill()
     # The reporter deletes the observation: its files are now orphans, removed by the command.
     db.session.delete(observation_with("crash-complete1"))
     db.session.commit()
     dry = clean_orphans(runner, app, root, monkeypatch, "--dry-run")
-    assert "2 unreferenced files would be removed" in dry, dry
-    assert len(final_files(root)) == 2
-    assert "2 unreferenced files removed" in clean_orphans(runner, app, root, monkeypatch)
+    assert "3 unreferenced files would be removed" in dry, dry
+    assert len(final_files(root)) == 3
+    assert "3 unreferenced files removed" in clean_orphans(runner, app, root, monkeypatch)
     assert final_files(root) == set()

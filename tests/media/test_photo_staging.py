@@ -17,7 +17,7 @@ from fieldapp.extensions import db
 from fieldapp.media.orphans import clean_orphans
 from fieldapp.media.photos import process_photo
 from fieldapp.media.staging import stage_photos
-from fieldapp.media.storage import LocalStorage, photo_names
+from fieldapp.media.storage import LocalStorage, original_name, photo_names
 
 
 def files(root: Path) -> list[str]:
@@ -41,6 +41,7 @@ def observation_with(photo, **fields) -> Observation:
     obs.photos.append(
         Photo(
             digest=photo.digest,
+            original_digest=photo.original_digest,
             width=photo.width,
             height=photo.height,
             thumb_width=photo.thumb_width,
@@ -55,9 +56,11 @@ def test_commit_renames_the_staged_files_to_their_final_names(app, storage, phot
     db.session.add(observation_with(photo))
     stage_photos(db.session, storage, [photo])
     staged = files(storage.root)
-    assert len(staged) == 2 and all(Path(n).name.startswith(".tmp-") for n in staged)
+    assert len(staged) == 3 and all(Path(n).name.startswith(".tmp-") for n in staged)
     db.session.commit()
-    assert files(storage.root) == sorted(photo_names(photo.digest))
+    assert files(storage.root) == sorted(
+        [*photo_names(photo.digest), original_name(photo.original_digest)]
+    )
     assert storage.path(photo_names(photo.digest)[0]).read_bytes() == photo.web
 
 
