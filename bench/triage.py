@@ -511,13 +511,49 @@ def report(engine: str, n_obs: int, gen_s: float, load_s: float, results: list[d
         )
 
 
+def reuse(url: str, runs: int) -> int:
+    from flask_migrate import upgrade
+
+    from fieldapp.extensions import db
+
+    print(f"Python {platform.python_version()}, load average {os.getloadavg()}")
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench-secret",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "UPLOAD_DIR": tempfile.mkdtemp(prefix="bench-triage-"),
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        upgrade()
+        n_obs = db.session.scalar(text("SELECT count(*) FROM observation"))
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as con:
+            con.execute(text("ANALYZE"))
+    now = datetime.now(UTC).replace(microsecond=0)
+    results = run_scenarios(app, now, runs)
+    report(db.engine.dialect.name + " (reused)", n_obs, 0.0, 0.0, results)
+    print(f"\nload average after: {os.getloadavg()}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--observations", type=int, default=1_000_000)
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG))
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--reuse",
+        metavar="URL",
+        help="measure a database an earlier run loaded (migrated to head and analysed first), "
+        "e.g. after adding an index, instead of generating and loading",
+    )
     args = parser.parse_args()
+    if args.reuse:
+        return reuse(args.reuse, args.runs)
 
     print(f"Python {platform.python_version()}, load average {os.getloadavg()}")
     now = datetime.now(UTC).replace(microsecond=0)
