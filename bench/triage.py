@@ -459,10 +459,12 @@ def scenarios(now: datetime) -> list[tuple[str, str, str]]:
     ]
 
 
-def run_scenarios(app, now, runs: int) -> list[dict]:
+def run_scenarios(app, now, runs: int, groups: set[str] | None = None) -> list[dict]:
     client = login(app)
     results = []
     for group, name, url in scenarios(now):
+        if groups and group not in groups:
+            continue
         times, status, size = timed(client, url, runs)
         results.append(
             {
@@ -511,7 +513,7 @@ def report(engine: str, n_obs: int, gen_s: float, load_s: float, results: list[d
         )
 
 
-def reuse(url: str, runs: int) -> int:
+def reuse(url: str, runs: int, groups: set[str]) -> int:
     from flask_migrate import upgrade
 
     from fieldapp.extensions import db
@@ -529,12 +531,13 @@ def reuse(url: str, runs: int) -> int:
     )
     with app.app_context():
         upgrade()
+        engine_name = db.engine.dialect.name
         n_obs = db.session.scalar(text("SELECT count(*) FROM observation"))
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as con:
             con.execute(text("ANALYZE"))
     now = datetime.now(UTC).replace(microsecond=0)
-    results = run_scenarios(app, now, runs)
-    report(db.engine.dialect.name + " (reused)", n_obs, 0.0, 0.0, results)
+    results = run_scenarios(app, now, runs, groups)
+    report(engine_name + " (reused)", n_obs, 0.0, 0.0, results)
     print(f"\nload average after: {os.getloadavg()}")
     return 0
 
@@ -545,6 +548,7 @@ def main() -> int:
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG))
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--groups", default="list,map,dashboard", help="which requests to time")
     parser.add_argument(
         "--reuse",
         metavar="URL",
@@ -553,7 +557,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.reuse:
-        return reuse(args.reuse, args.runs)
+        return reuse(args.reuse, args.runs, set(args.groups.split(",")))
 
     print(f"Python {platform.python_version()}, load average {os.getloadavg()}")
     now = datetime.now(UTC).replace(microsecond=0)
@@ -569,7 +573,7 @@ def main() -> int:
                 url = args.pg_url
                 reset_postgresql(url)
             app, load_s = build(url, data, now, tmp)
-            results = run_scenarios(app, now, args.runs)
+            results = run_scenarios(app, now, args.runs, set(args.groups.split(",")))
             report(engine, args.observations, gen_s, load_s, results)
             from fieldapp.extensions import db
 

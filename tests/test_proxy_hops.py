@@ -6,7 +6,16 @@ from __future__ import annotations
 import pytest
 
 from fieldapp import create_app
-from fieldapp.extensions import db
+from fieldapp.extensions import db, limiter
+
+
+@pytest.fixture(autouse=True)
+def _restore_limiter():
+    """The limiter is one object for every app in the process and init_app switches it on for
+    all of them; put it back as the other tests' app set it (off)."""
+    enabled = limiter.enabled
+    yield
+    limiter.enabled = enabled
 
 
 def _app(tmp_path, hops: int):
