@@ -1,6 +1,7 @@
 # fieldapp production image. Build: docker build -t fieldapp .
 # Run:   docker run -p 8000:8000 -e DATABASE_URL=postgresql://... -e SECRET_KEY=... \
 #          -v fieldapp-uploads:/data/uploads fieldapp
+# Behind nginx add -e PROXY_HOPS=1 -e REDIS_URL=redis://...; see docs/deployment.md.
 # Mail:  run a second container from the same image with the same environment and
 #        `flask mail-worker` as its command; it delivers the outbox (MAIL_SERVER, MAIL_PORT ...).
 FROM python:3.11.11-slim-bookworm

@@ -34,6 +34,7 @@ class AssetParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.assets: list[tuple[str, str]] = []
+        self.lazy: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: (v or "") for k, v in attrs}
@@ -41,6 +42,14 @@ class AssetParser(HTMLParser):
             self.assets.append(("css", a["href"]))
         elif tag == "script" and a.get("src"):
             self.assets.append(("js", a["src"]))
+        # Files a script loads on demand (the capture page's map): weighed apart.
+        for attr, kind in (
+            ("data-leaflet-css", "css"),
+            ("data-leaflet-js", "js"),
+            ("data-leaflet-i18n", "js"),
+        ):
+            if a.get(attr):
+                self.lazy.append((kind, a[attr]))
 
 
 def gz(body: bytes) -> int:
@@ -74,7 +83,11 @@ def weigh(client, url: str) -> dict:
         seen.add(path)
         body = fetch(client, path)
         rows.append((kind, parts.path, len(body), gz(body)))
-    return {"url": url, "rows": rows}
+    lazy = []
+    for kind, ref in parser.lazy:
+        body = fetch(client, ref)
+        lazy.append((kind, ref, len(body), gz(body)))
+    return {"url": url, "rows": rows, "lazy": lazy}
 
 
 def main() -> int:
@@ -133,7 +146,13 @@ def main() -> int:
             print(f"    {kind:<4} {path:<62} {raw:>9,} B {z:>8,} B gz")
         raw_total = sum(r[2] for r in page["rows"])
         gz_total = sum(r[3] for r in page["rows"])
-        print(f"    {'total':<67} {raw_total:>9,} B {gz_total:>8,} B gz\n")
+        print(f"    {'total':<67} {raw_total:>9,} B {gz_total:>8,} B gz")
+        for kind, path, raw, z in page["lazy"]:
+            print(f"    {kind:<4} {path + ' (on opening the map)':<62} {raw:>9,} B {z:>8,} B gz")
+        if page["lazy"]:
+            lazy_gz = gz_total + sum(r[3] for r in page["lazy"])
+            print(f"    {'total with the map opened':<67} {'':>11} {lazy_gz:>8,} B gz")
+        print()
         summary.append((name, len(page["rows"]) - 1, raw_total, gz_total))
 
     head = f"{'page':<18} {'assets':>6} {'raw KB':>8} {'gzip KB':>8}"

@@ -22,12 +22,27 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(config_module.from_environment(Path(app.instance_path)))
     if config:
         app.config.from_mapping(config)
+    register_proxy_fix(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
     return app
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind PROXY_HOPS reverse proxies, trust that many X-Forwarded-For/-Proto/-Host values.
+
+    Without it every request behind nginx comes from 127.0.0.1: one rate limit for the whole
+    town, and http:// links on an https site. With it set but no proxy in front, clients could
+    pick their own address, so it is 0 (off) unless the deployment says otherwise.
+    """
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:

@@ -60,6 +60,8 @@ def from_environment(instance_path: Path) -> dict:
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 90,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        # Reverse proxies in front that set X-Forwarded-* (docs/deployment.md); 0 = none.
+        "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "MAP_TILE_URL": os.environ.get(
             "MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Flask, current_app
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 
 from fieldapp import taxonomy
@@ -49,4 +51,13 @@ def register(app: Flask) -> None:
         patterns = DATE_PATTERNS.get(style)
         if patterns is None:
             return format_datetime(value, style)
-        return format_datetime(value, patterns.get(str(get_locale()), patterns["en"]))
+        locale = str(get_locale())
+        pattern = patterns.get(locale, patterns["en"])
+        return _format_cached(value, pattern, locale, str(get_timezone()))
+
+
+@lru_cache(maxsize=4096)
+def _format_cached(value, pattern: str, _locale: str, _timezone: str) -> str:
+    """Babel formatting costs ~0.1 ms; the triage filters list the same 300 walk times on every
+    page. Locale and time zone are part of the key, so a cached text is never another reader's."""
+    return format_datetime(value, pattern)

@@ -25,6 +25,11 @@ class Observation(TimestampMixin, Base):
         Index("ix_observation_walk_created", "walk_id", "created_at"),
         # Bounding-box queries for maps filter on both columns.
         Index("ix_observation_lat_lon", "lat", "lon"),
+        # Triage: observations not yet in an issue, in created order (keyset paging), and
+        # per category; dashboards: year and period ranges. Measured by bench/triage.py.
+        Index("ix_observation_issue_created", "issue_id", "created_at", "id"),
+        Index("ix_observation_category_issue_created", "category", "issue_id", "created_at"),
+        Index("ix_observation_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

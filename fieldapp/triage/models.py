@@ -19,6 +19,8 @@ class Issue(TimestampMixin, Base):
         Index("ix_issue_status_created", "status", "created_at"),
         Index("ix_issue_admin_status", "administration_id", "status"),
         Index("ix_issue_lat_lon", "lat", "lon"),
+        # Newest first when the status filter is a group of statuses (bench/triage.py).
+        Index("ix_issue_created", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -37,6 +37,8 @@ from fieldapp.triage.workflow import OPEN_STATUSES, is_overdue
 from fieldapp.walks.models import Walk
 
 PAGE_SIZE = 50
+# The tabs' counts stop here; more shows as "999+".
+COUNT_CAP = 999
 MAP_LIMIT = 2000
 # Rows read at most for one page when a Python check (polygon, local hour) drops rows.
 SCAN_BUDGET = 5000
@@ -343,15 +345,22 @@ def list_page(
     return Page(found, None)
 
 
+def _capped_count(session: Session, query: Select) -> int:
+    """Rows of `query`, counting no further than COUNT_CAP + 1: a tab says "999+" rather than
+    counting a whole backlog on every page."""
+    limited = query.limit(COUNT_CAP + 1).subquery()
+    return session.scalar(select(func.count()).select_from(limited)) or 0
+
+
 def tab_counts(session: Session) -> dict[str, int]:
-    """Unfiltered totals for the tabs: observations waiting for triage, open issues."""
-    loose = session.scalar(
-        select(func.count()).select_from(Observation).where(Observation.issue_id.is_(None))
-    )
-    open_issues = session.scalar(
-        select(func.count()).select_from(Issue).where(Issue.status.in_(sorted(OPEN_STATUSES)))
-    )
-    return {"observations": loose or 0, "issues": open_issues or 0}
+    """Totals for the tabs: observations waiting for triage, open issues (capped, see
+    COUNT_CAP; the template shows a capped count as "999+")."""
+    loose = select(Observation.id).where(Observation.issue_id.is_(None))
+    open_issues = select(Issue.id).where(Issue.status.in_(sorted(OPEN_STATUSES)))
+    return {
+        "observations": _capped_count(session, loose),
+        "issues": _capped_count(session, open_issues),
+    }
 
 
 def map_features(

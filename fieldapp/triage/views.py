@@ -22,7 +22,14 @@ from fieldapp.triage.blueprint import bp
 from fieldapp.triage.duplicates import suggest_duplicates
 from fieldapp.triage.filters import Filters, parse_filters
 from fieldapp.triage.forms import CreateIssueForm
-from fieldapp.triage.queries import MAP_LIMIT, BadCursor, list_page, map_features, tab_counts
+from fieldapp.triage.queries import (
+    COUNT_CAP,
+    MAP_LIMIT,
+    BadCursor,
+    list_page,
+    map_features,
+    tab_counts,
+)
 from fieldapp.triage.services import TriageError, create_issue, draft_issue, loose_observations
 from fieldapp.triage.view_helpers import (
     administration_choices,
@@ -69,6 +76,7 @@ def index():
         errors=errors,
         page=page,
         counts=tab_counts(db.session),
+        COUNT_CAP=COUNT_CAP,
         options=options,
         geojson_url=url_for("triage.map_geojson", **filters.to_params(Filters(kind=""))),
         **template_values(),

@@ -1,8 +1,67 @@
 // A map with one draggable pin that fills a form's latitude/longitude inputs, plus an
 // optional "use my position" button. Works without the map (no network for tiles, or
 // Leaflet failed to load): geolocation still fills the inputs.
+//
+// Lazy maps (data-leaflet-js on the map, a [data-open-map] button in the form) load Leaflet
+// only when the map is opened - by the button, when the position is poor or refused, or at
+// once when this browser opened the map before - keeping it off the capture page's first load.
 (function () {
   "use strict";
+
+  var OPENED_KEY = "fieldapp.pinmap.opened";
+  var loading = null;
+
+  function remember() {
+    try {
+      window.localStorage.setItem(OPENED_KEY, "1");
+    } catch (e) {
+      /* private mode: just ask again next time */
+    }
+  }
+
+  function openedBefore() {
+    try {
+      return window.localStorage.getItem(OPENED_KEY) === "1";
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function addScript(src, data) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src;
+      Object.keys(data || {}).forEach(function (k) {
+        s.dataset[k] = data[k];
+      });
+      s.onload = resolve;
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+  }
+
+  // The vendored Leaflet files, once per page, from the same origin (and the service worker's
+  // cache when offline); resolves when L exists and speaks the page's language.
+  function loadLeaflet(el) {
+    if (window.L) return Promise.resolve();
+    if (loading) return loading;
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = el.dataset.leafletCss;
+    document.head.appendChild(css);
+    loading = addScript(el.dataset.leafletJs).then(function () {
+      return addScript(el.dataset.leafletI18n, {
+        textZoomIn: el.dataset.textZoomIn,
+        textZoomOut: el.dataset.textZoomOut,
+        textClose: el.dataset.textClose,
+      });
+    });
+    loading.catch(function () {
+      loading = null;
+      css.remove();
+    });
+    return loading;
+  }
 
   var POOR_ACCURACY_M = 50;
   var GOOD_ENOUGH_M = 15;
@@ -62,7 +121,9 @@
       form.dispatchEvent(new CustomEvent("position-set"));
     }
 
-    if (window.L) {
+    function drawMap() {
+      if (map) return;
+      el.hidden = false;
       map = L.map(el, { scrollWheelZoom: false, tap: true }).setView(center, 16);
       L.tileLayer(el.dataset.tiles, {
         maxZoom: 19,
@@ -71,15 +132,46 @@
       map.on("click", function (e) {
         setPosition(e.latlng.lat, e.latlng.lng, "map", null);
       });
-    } else {
-      el.hidden = true;
+      var lat0 = parseFloat((latIn.value || "").replace(",", "."));
+      var lon0 = parseFloat((lonIn.value || "").replace(",", "."));
+      if (isFinite(lat0) && isFinite(lon0)) {
+        placeMarker(lat0, lon0);
+        map.setView([lat0, lon0], 17);
+      }
     }
 
-    var lat0 = parseFloat((latIn.value || "").replace(",", "."));
-    var lon0 = parseFloat((lonIn.value || "").replace(",", "."));
-    if (isFinite(lat0) && isFinite(lon0)) {
-      placeMarker(lat0, lon0);
-      if (map) map.setView([lat0, lon0], 17);
+    var opener = form.querySelector("[data-open-map]");
+    function openMap() {
+      if (map || !el.dataset.leafletJs) return;
+      if (opener) opener.disabled = true;
+      loadLeaflet(el).then(
+        function () {
+          drawMap();
+          remember();
+          if (opener) {
+            opener.setAttribute("aria-expanded", "true");
+            opener.hidden = true;
+          }
+        },
+        function () {
+          if (opener) {
+            opener.disabled = false;
+            say(opener.dataset.msgFailed);
+          }
+        }
+      );
+    }
+
+    if (window.L) {
+      drawMap();
+      if (opener) opener.hidden = true;
+    } else if (el.dataset.leafletJs) {
+      el.hidden = true;
+      if (opener) opener.addEventListener("click", openMap);
+      if (openedBefore()) openMap();
+    } else {
+      el.hidden = true;
+      if (opener) opener.hidden = true;
     }
     [latIn, lonIn].forEach(function (inp) {
       inp.addEventListener("change", function () {
@@ -112,10 +204,12 @@
         button.disabled = false;
         if (!best) {
           say(button.dataset.msgDenied);
+          openMap(); // the messages ask for a pin on the map
           return;
         }
         var acc = best.coords.accuracy;
         say(fmt(acc > POOR_ACCURACY_M ? button.dataset.msgPoor : button.dataset.msgFound, acc));
+        if (acc > POOR_ACCURACY_M) openMap();
       };
       var timer = setTimeout(done, WATCH_MS);
       // Watch briefly: the first fix on a cheap phone is often coarse and improves quickly.

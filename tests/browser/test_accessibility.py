@@ -167,6 +167,9 @@ def public_pages(page, live, demo: Demo, lang: str) -> Iterator[tuple[str, bool]
     page.locator("form button[type=submit]").last.click()
 
     page.locator("form[data-capture-form]").wait_for()
+    page.wait_for_load_state()  # deferred scripts attach the button's handler
+    # Leaflet loads when the map is opened; once opened, this browser gets it on every capture.
+    page.locator("[data-open-map]").click()
     yield "capture form", True
     page.locator("form[data-capture-form] button.primary").click()  # nothing filled in
     page.locator("[data-no-position]").wait_for()
