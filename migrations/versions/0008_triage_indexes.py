@@ -1,7 +1,7 @@
 """indexes for triage and dashboards at municipal scale (bench/triage.py, 1M observations)
 
-Revision ID: bench
-Revises: 0003
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-25 17:10:00
 
 - observation (issue_id, created_at, id): the triage list of observations not yet in an issue,
@@ -14,8 +14,8 @@ Create Date: 2026-11-25 17:10:00
 
 from alembic import op
 
-revision = "bench"
-down_revision = "0003"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
