@@ -1,7 +1,7 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
 from fieldapp.areas.models import Area
-from fieldapp.auth.models import User
+from fieldapp.auth.models import LoginThrottle, User
 from fieldapp.capture.models import Observation, Photo
 from fieldapp.groups.models import GroupMember, LocalGroup
 from fieldapp.meetings.models import Decision, Meeting, MeetingParticipant, Vote
@@ -20,6 +20,7 @@ __all__ = [
     "Decision",
     "GroupMember",
     "LocalGroup",
+    "LoginThrottle",
     "Meeting",
     "MeetingParticipant",
     "SuccessCriterion",
