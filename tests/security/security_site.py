@@ -64,8 +64,11 @@ def empty_tables(app) -> None:
 
 
 def _demo_ids() -> dict[str, int | str]:
+    from datetime import date
+
     from fieldapp.areas.models import Area
     from fieldapp.auth.models import User
+    from fieldapp.capture.models import Observation
     from fieldapp.groups.models import GroupMember, LocalGroup
     from fieldapp.meetings.models import Meeting
     from fieldapp.notify.models import OutboxMessage
@@ -78,6 +81,7 @@ def _demo_ids() -> dict[str, int | str]:
     s = db.session
     walk = s.scalars(select(Walk).where(Walk.status == "running")).first()
     meeting = s.scalars(select(Meeting).where(Meeting.status == "planned")).first()
+    closed = s.scalars(select(Meeting).where(Meeting.status == "closed")).first()
     issue = s.scalars(select(Issue).where(Issue.administration_id.is_not(None))).first()
     value = s.scalars(select(CriterionValue)).first()
     member = s.scalars(select(GroupMember)).first()
@@ -99,6 +103,11 @@ def _demo_ids() -> dict[str, int | str]:
         "criterion_id": value.criterion_id,
         "value_id": value.id,
         "photo_id": 1,
+        "year": date.today().year,
+        "tracking_code": s.scalars(
+            select(Observation.tracking_code).where(Observation.issue_id.is_not(None))
+        ).first(),
+        "closed_meeting_id": closed.id,
     }
 
 
@@ -147,7 +156,7 @@ def route_url(rule, ids: dict) -> str:
         elif name == "fmt":
             value = "json"
         elif name == "code":
-            value = "ABCD2345"
+            value = ids["tracking_code"]
         else:
             value = ids.get(name, 1)
         for spelling in (f"<{name}>", f"<int:{name}>", f"<string:{name}>", f"<path:{name}>"):
