@@ -68,6 +68,8 @@ def from_environment(instance_path: Path) -> dict:
         "MAP_TILE_URL": os.environ.get(
             "MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
         ),
+        # More image hosts for the Content-Security-Policy (the MAP_TILE_URL host is allowed).
+        "CSP_EXTRA_IMG_SRC": os.environ.get("CSP_EXTRA_IMG_SRC", "").split(),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
         "WTF_CSRF_TIME_LIMIT": None,
         **_mail_settings(),

@@ -101,3 +101,11 @@ def test_session_and_remember_cookies_are_httponly_and_lax(client, kit) -> None:
         assert "HttpOnly" in cookie
         assert "SameSite=Lax" in cookie
         assert "Secure" not in cookie  # dev/test: plain http
+
+
+def test_more_image_hosts_can_be_allowed(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("CSP_EXTRA_IMG_SRC", "https://kort.aalborg.dk https://*.dataforsyningen.dk")
+    settings = from_environment(tmp_path)
+    app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    csp = app.test_client().get("/static/css/app.css").headers["Content-Security-Policy"]
+    assert "https://kort.aalborg.dk https://*.dataforsyningen.dk;" in csp
