@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+import secrets
 from functools import cache
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldapp.auth.models import ROLES, User
 from fieldapp.taxonomy import N_
@@ -28,6 +30,11 @@ def normalise_email(email: str) -> str:
 
 def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
 
 
 @cache
@@ -58,7 +65,11 @@ def password_problem(password: str, email: str = "") -> tuple[str, dict] | None:
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with these credentials, or None; same answer for unknown and wrong."""
     user = find_user(session, email)
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        # Spend the time a real check takes, so the answer's speed does not tell either.
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.active or not user.check_password(password):
         return None
     return user
 

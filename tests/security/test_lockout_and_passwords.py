@@ -265,3 +265,16 @@ def test_admin_password_change_follows_the_policy(admin_client, kit) -> None:
     assert b"too common" in resp.data
     resp = admin_client.post(url, data=data | {"new_password": "cykelsti-om-natten"})
     assert resp.status_code == 302
+
+
+def test_an_unknown_address_costs_a_password_check_too(client, kit, monkeypatch) -> None:
+    """Answering faster for unknown addresses would tell which ones have an account."""
+    import fieldapp.auth.services as services
+
+    checked = []
+    real = services.check_password_hash
+    monkeypatch.setattr(
+        services, "check_password_hash", lambda h, p: checked.append(p) or real(h, p)
+    )
+    assert login(client, "some-password-1", "nobody@example.dk").status_code == 401
+    assert checked == ["some-password-1"]
