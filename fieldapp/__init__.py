@@ -28,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_security_headers(app)
     return app
 
 
@@ -132,5 +133,11 @@ def register_commands(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from fieldapp.templating import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from fieldapp.security import register
 
     register(app)

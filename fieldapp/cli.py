@@ -22,7 +22,10 @@ def register(app: Flask) -> None:
     @click.argument("email")
     @click.option("--name", default="", help="Full name shown to colleagues.")
     @click.option("--role", type=click.Choice(ROLES), default="coordinator", show_default=True)
-    @click.password_option(help="At least 10 characters; asked for when not given.")
+    @click.password_option(
+        help="At least 12 characters, not the e-mail address or a common password; "
+        "asked for when not given."
+    )
     def create_user_command(email: str, name: str, role: str, password: str) -> None:
         """Create a staff account (admin, coordinator or staff)."""
         try:

@@ -40,6 +40,9 @@ def from_environment(instance_path: Path) -> dict:
     """Build the Flask config mapping; every value can be overridden by create_app(config)."""
     upload_dir = os.environ.get("UPLOAD_DIR") or str(instance_path / "uploads")
     max_mb = int(os.environ.get("MAX_UPLOAD_MB", "40"))
+    # Served over HTTPS (the Docker image says so): secure cookies and HSTS. The older
+    # SESSION_COOKIE_SECURE variable means the same.
+    https = _flag("HTTPS") or _flag("SESSION_COOKIE_SECURE")
     return {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _load_or_create_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
@@ -56,9 +59,12 @@ def from_environment(instance_path: Path) -> dict:
         "LANGUAGES": ["da", "en"],
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "0") == "1",
+        "HTTPS": https,
+        "SESSION_COOKIE_SECURE": https,
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 90,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": https,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         # Reverse proxies in front that set X-Forwarded-* (docs/deployment.md); 0 = none.
         "PROXY_HOPS": int(os.environ.get("PROXY_HOPS", "0")),
@@ -66,6 +72,8 @@ def from_environment(instance_path: Path) -> dict:
         "MAP_TILE_URL": os.environ.get(
             "MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
         ),
+        # More image hosts for the Content-Security-Policy (the MAP_TILE_URL host is allowed).
+        "CSP_EXTRA_IMG_SRC": os.environ.get("CSP_EXTRA_IMG_SRC", "").split(),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
         "WTF_CSRF_TIME_LIMIT": None,
         # Reporter e-mails, participant names and member contacts are anonymised after this

@@ -2,7 +2,7 @@
 
 from fieldapp.areas.models import Area
 from fieldapp.audit.models import AuditEntry
-from fieldapp.auth.models import User
+from fieldapp.auth.models import LoginThrottle, User
 from fieldapp.capture.models import Observation, Photo
 from fieldapp.groups.models import GroupMember, LocalGroup
 from fieldapp.meetings.models import Decision, Meeting, MeetingParticipant, Vote
@@ -23,6 +23,7 @@ __all__ = [
     "Decision",
     "GroupMember",
     "LocalGroup",
+    "LoginThrottle",
     "Meeting",
     "MeetingParticipant",
     "SuccessCriterion",

@@ -46,7 +46,7 @@ def test_duplicate_email_fails_with_a_message(runner) -> None:
 def test_short_password_is_refused(runner) -> None:
     result = create_user(runner, "kort@aalborg.dk", secret="kort-pw")
     assert result.exit_code != 0
-    assert "at least 10 characters" in result.output
+    assert "at least 12 characters" in result.output
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from fieldapp.db import Base, TimestampMixin
+from fieldapp.db import Base, TimestampMixin, UTCDateTime
 
 ROLES = ("admin", "coordinator", "staff")
 
@@ -46,3 +48,18 @@ class User(UserMixin, TimestampMixin, Base):
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+
+class LoginThrottle(Base):
+    """Failed log-ins per e-mail address, shared by every web process through the database.
+
+    Keyed by a hash of the normalised address, whether or not an account has it, so a lock
+    says nothing about which addresses exist and the table holds no readable addresses.
+    """
+
+    __tablename__ = "login_throttle"
+
+    email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

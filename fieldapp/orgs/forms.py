@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from fieldapp.auth.services import MIN_PASSWORD_LENGTH
+from fieldapp.auth.services import MIN_PASSWORD_LENGTH, password_problem
 from fieldapp.orgs.models import ADMINISTRATION_KINDS, Administration
 from fieldapp.orgs.services import ROLE_LABELS, OrgError, parse_emails
 
@@ -50,6 +50,12 @@ def administration_choices(
 
 def role_choices() -> list[SelectChoice]:
     return [SelectChoice(code, _l(label)) for code, label in ROLE_LABELS.items()]
+
+
+def check_password_policy(password: str | None, email: str | None) -> None:
+    problem = password_problem(password or "", email or "")
+    if problem is not None:
+        raise ValidationError(_(problem[0], **problem[1]))
 
 
 class AdministrationForm(FlaskForm):
@@ -119,34 +125,32 @@ class UserCreateForm(_AccountFields):
     )
     password = PasswordField(
         _l("Initial password"),
-        validators=[
-            DataRequired(_l("Enter an initial password.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l(
-                    "The password must be at least %(num)d characters.", num=MIN_PASSWORD_LENGTH
-                ),
-            ),
-        ],
+        description=_l(
+            "At least %(num)d characters; not your e-mail address or a common password.",
+            num=MIN_PASSWORD_LENGTH,
+        ),
+        validators=[DataRequired(_l("Enter an initial password.")), Length(max=200)],
     )
+
+    def validate_password(self, field):
+        check_password_policy(field.data, self.email.data)
 
 
 class UserEditForm(_AccountFields):
     active = BooleanField(_l("Active (can log in)"))
     new_password = PasswordField(
         _l("New password"),
-        validators=[
-            Optional(),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l(
-                    "The password must be at least %(num)d characters.", num=MIN_PASSWORD_LENGTH
-                ),
-            ),
-        ],
+        description=_l(
+            "At least %(num)d characters; not your e-mail address or a common password.",
+            num=MIN_PASSWORD_LENGTH,
+        ),
+        validators=[Optional(), Length(max=200)],
     )
+    # The account's address, set by the view, so the password rules can compare with it.
+    account_email = ""
+
+    def validate_new_password(self, field):
+        check_password_policy(field.data, self.account_email)
 
 
 class AreaForm(FlaskForm):

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import ROLES, User
-from fieldapp.auth.services import MIN_PASSWORD_LENGTH, create_user, find_user
+from fieldapp.auth.services import create_user, find_user, password_problem
 from fieldapp.orgs.models import ADMINISTRATION_KIND_LABELS, Administration
 from fieldapp.routing.models import RoutingRule
 from fieldapp.taxonomy import N_
@@ -223,12 +223,9 @@ def create_account(
         raise OrgError(
             N_("A user with the e-mail %(email)s already exists."), "email", email=email.strip()
         )
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise OrgError(
-            N_("The password must be at least %(num)d characters."),
-            "password",
-            num=MIN_PASSWORD_LENGTH,
-        )
+    problem = password_problem(password or "", email or "")
+    if problem is not None:
+        raise OrgError(problem[0], "password", **problem[1])
     bound_to = _administration_for(session, role, administration_id)
     try:
         validate_email(email or "", check_deliverability=False)
@@ -261,12 +258,9 @@ def update_account(
         )
     bound_to = _administration_for(session, role, administration_id, user.administration_id)
     if new_password:
-        if len(new_password) < MIN_PASSWORD_LENGTH:
-            raise OrgError(
-                N_("The password must be at least %(num)d characters."),
-                "new_password",
-                num=MIN_PASSWORD_LENGTH,
-            )
+        problem = password_problem(new_password, user.email)
+        if problem is not None:
+            raise OrgError(problem[0], "new_password", **problem[1])
         user.set_password(new_password)
     user.role = role
     user.administration_id = bound_to

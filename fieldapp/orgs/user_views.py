@@ -67,6 +67,7 @@ def create():
 def edit(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user)
+    form.account_email = user.email
     form.administration_id.choices = administration_choices(
         administration_options(db.session, keep_id=user.administration_id)
     )

@@ -105,7 +105,8 @@
     var marker = L.circleMarker([obs.lat, obs.lon], {
       radius: 9, color: "#1b2426", weight: 2, fillColor: "#ffd54a", fillOpacity: 1,
     });
-    marker.bindTooltip(labels[obs.category] || obs.category);
+    // Leaflet treats a string as HTML: give it a text node so data never becomes markup.
+    marker.bindTooltip(document.createTextNode(labels[obs.category] || obs.category));
     obsLayer.addLayer(marker);
   }
 

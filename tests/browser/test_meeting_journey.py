@@ -11,6 +11,7 @@ import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from fieldapp.demo import DEMO_ACCOUNTS
@@ -113,9 +114,8 @@ def test_meeting_votes_show_live_and_decision_reaches_the_minutes_pdf(
     )
     assert phone_a.locator("[data-vote]").first.is_disabled()  # no dots left
 
-    presenter.wait_for_function(
-        f"document.querySelector('[data-votes-for=\"{first}\"]').textContent.trim() === '3'"
-    )
+    # A locator assertion: wait_for_function's polling evaluates a string, which the CSP refuses.
+    expect(presenter.locator(f'[data-votes-for="{first}"]')).to_have_text("3", timeout=10_000)
     assert presenter.locator(f'[data-votes-for="{second}"]').inner_text() == "1"
     assert presenter.locator("[data-live-votes-cast]").inner_text() == "4"
     assert presenter.locator("[data-live-participants]").inner_text() == "2"

@@ -9,6 +9,7 @@ import email.policy
 import io
 
 from PIL import Image
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from fieldapp.capture.models import Observation, Photo
@@ -18,7 +19,6 @@ from .conftest import screenshot
 from .test_capture_journey import GPS, camera_jpeg
 
 MAX_UPLOAD = 500 * 1024
-WAITING = "document.querySelector('[data-outbox]').dataset.waiting"
 
 
 def stored(walk) -> list[Observation]:
@@ -39,7 +39,7 @@ def join(phone, live, walk) -> None:
 
 
 def outbox_ready(phone) -> None:
-    phone.wait_for_function("document.querySelector('[data-outbox]').dataset.ready === '1'")
+    expect(phone.locator("[data-outbox]")).to_have_attribute("data-ready", "1", timeout=10_000)
     phone.locator("form[data-outbox-ready]").wait_for(state="attached")
 
 
@@ -48,13 +48,15 @@ def observe(phone, category: str, text: str, photo) -> None:
     phone.locator(f"input[name=category][value={category}]").check()
     phone.get_by_label("Describe what you see").fill(text)
     phone.get_by_role("button", name="Use my position").click()
-    phone.wait_for_function("document.querySelector('input[name=lat]').value !== ''")
+    expect(phone.locator("input[name=lat]")).not_to_have_value("", timeout=10_000)
     phone.locator("input[type=file][name=photos]:not([capture])").set_input_files(str(photo))
     phone.get_by_role("button", name="Send observation").click()
 
 
 def wait_waiting(phone, n: int) -> None:
-    phone.wait_for_function(f"{WAITING} === '{n}'", timeout=30_000)
+    # A locator assertion, not wait_for_function: that evaluates a string in the page, which
+    # the Content-Security-Policy (no 'unsafe-eval') refuses while it polls.
+    expect(phone.locator("[data-outbox]")).to_have_attribute("data-waiting", str(n), timeout=30_000)
 
 
 def outbox_keys(phone, walk) -> list[str]:

@@ -68,7 +68,7 @@ def test_a_coordinator_is_bound_to_no_administration(admin_client, parks) -> Non
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"password": "kort"}, "The password must be at least 10 characters."),
+        ({"password": "kort"}, "The password must be at least 12 characters."),
         ({"email": "not-an-address"}, "Not a valid e-mail address."),
         ({"role": "superuser"}, "Choose an option from the list."),
         ({"administration_id": "999999"}, "Choose an option from the list."),
