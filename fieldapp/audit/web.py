@@ -17,9 +17,18 @@ from fieldapp.extensions import db
 def log_action(
     action: str, object_type: str = "", object_id: int | None = None, detail: dict | None = None
 ) -> None:
-    """Record `action` by the logged-in user and commit just that."""
+    """Record `action` by the logged-in user and commit just that.
+
+    Without expiring what the request has loaded: a streamed download goes on using the user
+    and the rows it read after this commit, when they may no longer be refreshable.
+    """
     record(db.session, current_user, action, object_type, object_id, detail)
-    db.session.commit()
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def log_issue_view(issue, shows_contacts: bool) -> None:

@@ -25,7 +25,7 @@ FORMULAS = ('=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcm
 # Columns that hold codes, tokens, addresses or hashes: validated on input, never free text.
 NOT_FREE_TEXT = re.compile(
     r"token|code|hash|email|status|category|role|kind|locale|key|geojson|source|direction|mime"
-    r"|storage|filename|path|priority|format|uuid|geometry|json"
+    r"|storage|filename|path|priority|format|uuid|geometry|json|digest|outline|_url"
 )
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,14 +1,14 @@
 """login_throttle: failed log-ins per e-mail hash for lockout with backoff across processes
 
-Revision ID: sec
-Revises: 0003
+Revision ID: 0009
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "sec"
-down_revision = "0003"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
