@@ -70,6 +70,8 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.plans.views import bp as plans_bp
     from fieldapp.stats.views import bp as stats_bp
     from fieldapp.triage.views import bp as triage_bp
+    from fieldapp.walkreports.public_views import bp as walkreport_public_bp
+    from fieldapp.walkreports.views import bp as walkreports_bp
     from fieldapp.walks.join_views import bp as join_bp
     from fieldapp.walks.views import bp as walks_bp
 
@@ -93,6 +95,8 @@ def register_blueprints(app: Flask) -> None:
         plans_bp,
         stats_bp,
         exports_bp,
+        walkreports_bp,
+        walkreport_public_bp,
     ):
         app.register_blueprint(bp)
 

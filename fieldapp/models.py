@@ -12,6 +12,7 @@ from fieldapp.plans.models import ActionItem
 from fieldapp.routing.models import RoutingRule
 from fieldapp.stats.models import CriterionValue, SuccessCriterion
 from fieldapp.triage.models import Issue, IssueEvent
+from fieldapp.walkreports.models import WalkReport, WalkReportMailing, WalkReportPhoto
 from fieldapp.walks.models import Participant, Walk
 
 __all__ = [
@@ -36,4 +37,7 @@ __all__ = [
     "RoutingRule",
     "User",
     "Walk",
+    "WalkReport",
+    "WalkReportMailing",
+    "WalkReportPhoto",
 ]

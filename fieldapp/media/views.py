@@ -8,6 +8,7 @@ from flask_login import current_user
 from fieldapp.capture.models import Photo
 from fieldapp.extensions import db
 from fieldapp.media.storage import LocalStorage, photo_names
+from fieldapp.walkreports.services import in_published_report
 from fieldapp.walks.participation import current_participant
 
 bp = Blueprint("media", __name__, url_prefix="/photos")
@@ -24,6 +25,8 @@ def get_storage() -> LocalStorage:
 
 def _may_see(photo: Photo) -> bool:
     if current_user.is_authenticated and current_user.can_coordinate:
+        return True
+    if in_published_report(db.session, photo.id):
         return True
     walk = photo.observation.walk
     if walk is None:  # Open311 reports have no participant who could claim them

@@ -1,0 +1,44 @@
+"""The report as PDF (WeasyPrint), from the same template as the page.
+
+WeasyPrint may fetch nothing from outside: the only resources it gets are the report's chosen
+photos, read from storage by their own URL path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from fieldapp.capture.models import Photo
+from fieldapp.media.storage import LocalStorage, photo_names
+
+PRINT_CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "walkreport-print.css"
+# Relative URLs in the template resolve against this; nothing is ever fetched from it.
+BASE_URL = "http://report.invalid/"
+_PHOTO_PATH = re.compile(r"^http://report\.invalid/photos/(\d+)/(web|thumb)\.jpg$")
+
+
+def photo_fetcher(photos: dict[int, Photo], storage: LocalStorage) -> Callable[[str], dict]:
+    """A url_fetcher that serves the given photos and refuses everything else."""
+
+    def fetch(url: str, *args, **kwargs) -> dict:
+        match = _PHOTO_PATH.match(url)
+        photo = photos.get(int(match.group(1))) if match else None
+        if photo is None:
+            raise ValueError(f"external resource refused: {url[:80]}")
+        # The public rendition: once photos are blurred, this must read the blurred file.
+        web_name, thumb_name = photo_names(photo.digest)
+        name = web_name if match.group(2) == "web" else thumb_name
+        with open(storage.path(name), "rb") as fh:
+            return {"string": fh.read(), "mime_type": "image/jpeg"}
+
+    return fetch
+
+
+def render_pdf(html: str, photos: dict[int, Photo], storage: LocalStorage) -> bytes:
+    from weasyprint import CSS, HTML  # heavy import, only when a PDF is asked for
+
+    return HTML(
+        string=html, base_url=BASE_URL, url_fetcher=photo_fetcher(photos, storage)
+    ).write_pdf(stylesheets=[CSS(string=PRINT_CSS.read_text(encoding="utf-8"))])
