@@ -7,7 +7,6 @@ photos, read from storage by their own URL path.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 from fieldapp.capture.models import Photo
@@ -19,21 +18,23 @@ BASE_URL = "http://report.invalid/"
 _PHOTO_PATH = re.compile(r"^http://report\.invalid/photos/(\d+)/(web|thumb)\.jpg$")
 
 
-def photo_fetcher(photos: dict[int, Photo], storage: LocalStorage) -> Callable[[str], dict]:
-    """A url_fetcher that serves the given photos and refuses everything else."""
+def photo_fetcher(photos: dict[int, Photo], storage: LocalStorage):
+    """A WeasyPrint URL fetcher that serves the given photos and refuses everything else."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def fetch(url: str, *args, **kwargs) -> dict:
-        match = _PHOTO_PATH.match(url)
-        photo = photos.get(int(match.group(1))) if match else None
-        if photo is None:
-            raise ValueError(f"external resource refused: {url[:80]}")
-        # The public rendition: once photos are blurred, this must read the blurred file.
-        web_name, thumb_name = photo_names(photo.digest)
-        name = web_name if match.group(2) == "web" else thumb_name
-        with open(storage.path(name), "rb") as fh:
-            return {"string": fh.read(), "mime_type": "image/jpeg"}
+    class PhotoFetcher(URLFetcher):
+        def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+            match = _PHOTO_PATH.match(url)
+            photo = photos.get(int(match.group(1))) if match else None
+            if photo is None:
+                raise ValueError(f"external resource refused: {url[:80]}")
+            # The public rendition: once photos are blurred, this must read the blurred file.
+            web_name, thumb_name = photo_names(photo.digest)
+            name = web_name if match.group(2) == "web" else thumb_name
+            body = storage.path(name).read_bytes()
+            return URLFetcherResponse(url, body, {"Content-Type": "image/jpeg"})
 
-    return fetch
+    return PhotoFetcher()
 
 
 def render_pdf(html: str, photos: dict[int, Photo], storage: LocalStorage) -> bytes:

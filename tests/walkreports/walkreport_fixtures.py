@@ -227,3 +227,24 @@ def build_story(status: str = "closed") -> Story:
 @pytest.fixture
 def story(app) -> Story:
     return build_story()
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text as a reader would copy it (pdftotext from poppler-utils)."""
+    import shutil
+    import subprocess
+
+    assert data.startswith(b"%PDF"), data[:20]
+    tool = shutil.which("pdftotext")
+    assert tool, "pdftotext is missing: apt-get install -y poppler-utils"
+    done = subprocess.run(  # noqa: S603  (a fixed tool on our own PDF)
+        [tool, "-layout", "-", "-"], input=data, capture_output=True, check=True
+    )
+    return done.stdout.decode("utf-8")
+
+
+def photo_status(client, photo_id: int) -> int:
+    """The status of a photo's public URL (the file response is closed, not leaked)."""
+    resp = client.get(f"/photos/{photo_id}/web.jpg")
+    resp.close()
+    return resp.status_code
