@@ -7,27 +7,23 @@ words, so every test can check that none of it reaches the report.
 from __future__ import annotations
 
 import io
-import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "notify"))
-
-from fieldapp.areas.services import create_area  # noqa: E402
-from fieldapp.capture.models import Observation, Photo  # noqa: E402
-from fieldapp.extensions import db  # noqa: E402
-from fieldapp.media.photos import process_photo  # noqa: E402
-from fieldapp.media.storage import photo_names  # noqa: E402
-from fieldapp.media.views import get_storage  # noqa: E402
-from fieldapp.orgs.models import Administration  # noqa: E402
-from fieldapp.plans.models import ActionItem  # noqa: E402
-from fieldapp.triage.services import create_issue  # noqa: E402
-from fieldapp.triage.workflow import Actor, change_status  # noqa: E402
-from fieldapp.walks.models import Participant, Walk  # noqa: E402
+from fieldapp.areas.services import create_area
+from fieldapp.capture.models import Observation, Photo
+from fieldapp.extensions import db
+from fieldapp.media.photos import process_photo
+from fieldapp.media.storage import photo_names
+from fieldapp.media.views import get_storage
+from fieldapp.orgs.models import Administration
+from fieldapp.plans.models import ActionItem
+from fieldapp.triage.services import create_issue
+from fieldapp.triage.workflow import Actor, change_status
+from fieldapp.walks.models import Participant, Walk
 
 __all__ = ["story"]  # the fixtures; helpers are imported by name
 
