@@ -347,6 +347,9 @@ def seed_demo(session: Session, now: datetime | None = None) -> dict | None:
     from fieldapp.demo_stats import seed_demo_stats
 
     seed_demo_stats(session)
+    from fieldapp.demo_reports import seed_demo_reports
+
+    seed_demo_reports(session, lovvangen, now=now)
     session.flush()
     return {
         "walks": session.scalar(select(func.count()).select_from(Walk)),
