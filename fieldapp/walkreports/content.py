@@ -18,7 +18,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from fieldapp.areas.models import Area
 from fieldapp.capture.models import Observation, Photo
-from fieldapp.followup.services import effective_issue
+
+# The reporters' tracking page and the report tell a finding's history the same way.
+from fieldapp.followup.services import PublicEvent, effective_issue
+from fieldapp.followup.services import _public_events as public_events
+from fieldapp.followup.services import _public_status as public_status
 from fieldapp.plans.models import ActionItem
 from fieldapp.triage.models import Issue
 from fieldapp.walkreports.models import WalkReport
@@ -48,13 +52,6 @@ class ReportPhoto:
     after: bool  # taken after the finding was resolved
 
 
-@dataclass(frozen=True)
-class Step:
-    at: datetime
-    status: str | None  # a public status key, or None for a comment
-    comment: str = ""
-
-
 @dataclass
 class Finding:
     number: int
@@ -70,7 +67,7 @@ class Finding:
     status_at: datetime | None
     due_at: datetime | None
     reason: str = ""  # the public reason, for findings that will not be acted on
-    steps: list[Step] = field(default_factory=list)
+    steps: list[PublicEvent] = field(default_factory=list)
     photos: list[ReportPhoto] = field(default_factory=list)
 
 
@@ -122,27 +119,6 @@ class ReportContent:
 
     def in_group(self, group: str) -> list[Finding]:
         return [f for f in self.findings if f.group == group]
-
-
-def _public_status(issue: Issue) -> str:
-    status_events = [e for e in issue.events if e.kind == "status"]
-    if (
-        issue.status == "triaged"
-        and status_events
-        and status_events[-1].to_status == ("not_responsible")
-    ):
-        return "rerouting"
-    return issue.status
-
-
-def _steps(issue: Issue) -> list[Step]:
-    steps = []
-    for event in issue.events:
-        if event.kind == "status" and event.to_status:
-            steps.append(Step(event.at, event.to_status, event.public_comment))
-        elif event.public_comment:
-            steps.append(Step(event.at, None, event.public_comment))
-    return steps
 
 
 def _reason(issue: Issue) -> str:
@@ -304,7 +280,7 @@ def report_content(session: Session, report: WalkReport) -> ReportContent:
     for issue in issues:
         number = len(findings) + 1
         numbers[issue.id] = number
-        status = _public_status(issue)
+        status = public_status(issue)
         findings.append(
             Finding(
                 number=number,
@@ -320,7 +296,7 @@ def report_content(session: Session, report: WalkReport) -> ReportContent:
                 status_at=issue.status_changed_at,
                 due_at=issue.due_at if issue.status not in ("resolved", "rejected") else None,
                 reason=_reason(issue) if issue.status == "rejected" else "",
-                steps=_steps(issue),
+                steps=public_events([issue]),
             )
         )
     by_issue = {issue.id: f for issue, f in zip(issues, findings, strict=True)}

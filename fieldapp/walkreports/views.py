@@ -10,10 +10,10 @@ from fieldapp.extensions import db
 from fieldapp.walkreports.content import candidate_photos
 from fieldapp.walkreports.forms import ReportForm
 from fieldapp.walkreports.mail import mail_report, report_links
+from fieldapp.walkreports.models import WalkReport
 from fieldapp.walkreports.rendering import report_html, report_pdf_response
 from fieldapp.walkreports.services import (
     ReportError,
-    get_or_create_report,
     get_report,
     publish_report,
     recipients,
@@ -26,6 +26,11 @@ bp = Blueprint("walkreports", __name__, url_prefix="/walks")
 
 def _walk_or_404(walk_id: int) -> Walk:
     return db.get_or_404(Walk, walk_id)
+
+
+def _report_or_blank(walk: Walk) -> WalkReport:
+    """The walk's report, or an unsaved empty one: a preview changes nothing."""
+    return get_report(db.session, walk) or WalkReport(walk=walk, introduction="")
 
 
 def _error_message(code: str) -> str:
@@ -94,16 +99,12 @@ def edit(walk_id: int):
 @bp.get("/<int:walk_id>/report/preview")
 @coordinator_required
 def preview(walk_id: int):
-    walk = _walk_or_404(walk_id)
-    report = get_or_create_report(db.session, walk)
-    db.session.commit()
-    return report_html(report, preview=True, pdf_url=url_for(".preview_pdf", walk_id=walk.id))
+    report = _report_or_blank(_walk_or_404(walk_id))
+    return report_html(report, preview=True, pdf_url=url_for(".preview_pdf", walk_id=walk_id))
 
 
 @bp.get("/<int:walk_id>/report/preview.pdf")
 @coordinator_required
 def preview_pdf(walk_id: int):
-    walk = _walk_or_404(walk_id)
-    report = get_or_create_report(db.session, walk)
-    db.session.commit()
-    return report_pdf_response(report, f"walk-report-{walk.id}-preview.pdf")
+    report = _report_or_blank(_walk_or_404(walk_id))
+    return report_pdf_response(report, f"walk-report-{walk_id}-preview.pdf")

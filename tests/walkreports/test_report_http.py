@@ -188,11 +188,14 @@ def test_report_pages_are_for_coordinators(client, auth, story) -> None:
     assert client.get("/r/not-a-real-token.pdf").status_code == 404
 
 
-def test_coordinator_preview_pdf(client, auth, story) -> None:
+def test_coordinator_previews_before_any_draft_exists(client, auth, story) -> None:
     auth.login()
     resp = client.get(f"/walks/{story.walk.id}/report/preview.pdf")
     assert resp.status_code == 200
     assert "Mørk sti ved blok 4" in " ".join(pdf_text(resp.data).split())
+    assert client.get(f"/walks/{story.walk.id}/report/preview").status_code == 200
+    # Looking changes nothing: no draft is created by a preview.
+    assert db.session.query(WalkReport).count() == 0
 
 
 # --- The join form: an optional e-mail for the report, only with consent ------------------------
