@@ -88,6 +88,8 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.privacy.views import bp as privacy_bp
     from fieldapp.stats.views import bp as stats_bp
     from fieldapp.triage.views import bp as triage_bp
+    from fieldapp.walkreports.public_views import bp as walkreport_public_bp
+    from fieldapp.walkreports.views import bp as walkreports_bp
     from fieldapp.walkrequests.views import bp as walkrequests_bp
     from fieldapp.walks.join_views import bp as join_bp
     from fieldapp.walks.views import bp as walks_bp
@@ -115,6 +117,8 @@ def register_blueprints(app: Flask) -> None:
         walkrequests_bp,
         audit_bp,
         privacy_bp,
+        walkreports_bp,
+        walkreport_public_bp,
     ):
         app.register_blueprint(bp)
 

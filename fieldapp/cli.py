@@ -144,3 +144,13 @@ def register(app: Flask) -> None:
             f"assign-areas: {counts['walks']} walks, {counts['observations']} observations and "
             f"{counts['issues']} issues changed area."
         )
+
+    @app.cli.command("send-report-updates")
+    def send_report_updates_command() -> None:
+        """Mail walk report updates held back by the once-a-week limit (run daily from cron)."""
+        from fieldapp.walkreports.mail import mail_report
+        from fieldapp.walkreports.services import send_owed_updates
+
+        count = send_owed_updates(db.session, mail_report)
+        db.session.commit()
+        click.echo(f"send-report-updates: {count} report updates queued for sending.")

@@ -352,6 +352,9 @@ def seed_demo(session: Session, now: datetime | None = None) -> dict | None:
     requests = seed_demo_requests(
         session, coordinator.id, {"lovvangen": lovvangen, "planned": planned}, now
     )
+    from fieldapp.demo_reports import seed_demo_reports
+
+    seed_demo_reports(session, lovvangen, now=now)
     session.flush()
     return {
         "walks": session.scalar(select(func.count()).select_from(Walk)),

@@ -13,6 +13,7 @@ from fieldapp.plans.models import ActionItem
 from fieldapp.routing.models import RoutingRule
 from fieldapp.stats.models import CriterionValue, SuccessCriterion
 from fieldapp.triage.models import Issue, IssueEvent
+from fieldapp.walkreports.models import WalkReport, WalkReportMailing, WalkReportPhoto
 from fieldapp.walkrequests.models import WalkRequest
 from fieldapp.walks.models import Participant, Walk
 
@@ -41,4 +42,7 @@ __all__ = [
     "User",
     "Walk",
     "WalkRequest",
+    "WalkReport",
+    "WalkReportMailing",
+    "WalkReportPhoto",
 ]

@@ -16,6 +16,15 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+if ! command -v pdftotext >/dev/null 2>&1; then
+  echo "Installing poppler-utils (pdftotext) for the PDF tests..."
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  fi
+fi
+
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   echo "Starting PostgreSQL..."
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true

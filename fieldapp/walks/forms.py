@@ -1,8 +1,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from fieldapp.areas.services import list_areas
 from fieldapp.extensions import db
@@ -71,3 +79,20 @@ class JoinForm(FlaskForm):
     display_name = StringField(
         _l("Name or nickname (optional)"), validators=[Optional(), Length(max=60)]
     )
+    # Only for the walk's follow-up report, only with the box ticked; deleted with the participant.
+    email = EmailField(
+        _l("Your e-mail address (optional)"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[
+            Optional(),
+            Email(_l("That does not look like an e-mail address.")),
+            Length(max=254),
+        ],
+    )
+    report_consent = BooleanField(_l("Send me the follow-up report"))
+
+    def validate_report_consent(self, field):
+        if self.email.data and not field.data:
+            raise ValidationError(_l("Tick the box if we may e-mail you, or remove the address."))
+        if field.data and not self.email.data:
+            raise ValidationError(_l("Type your e-mail address, or untick the box."))

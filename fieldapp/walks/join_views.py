@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from fieldapp.extensions import db, limiter
@@ -34,7 +35,15 @@ def join(token: str):
             409 if form.is_submitted() else 200
         )
     if form.validate_on_submit():
-        participant = join_participant(db.session, walk, form.role.data, form.display_name.data)
+        participant = join_participant(
+            db.session,
+            walk,
+            form.role.data,
+            form.display_name.data,
+            # The form refuses an address without the consent box, so an address means consent.
+            email=form.email.data if form.report_consent.data else None,
+            locale=str(get_locale() or ""),
+        )
         db.session.commit()
         remember_participant(participant)
         return redirect(url_for("capture.new", token=token))

@@ -43,7 +43,8 @@ class Walk(TimestampMixin, Base):
 
 
 class Participant(TimestampMixin, Base):
-    """Someone who joined by QR code: a role and an optional display name, nothing more."""
+    """Someone who joined by QR code: a role, an optional display name and, with consent, an
+    e-mail address for the follow-up report; nothing more."""
 
     __tablename__ = "participant"
 
@@ -51,5 +52,10 @@ class Participant(TimestampMixin, Base):
     walk_id: Mapped[int] = mapped_column(ForeignKey("walk.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(20))
     display_name: Mapped[str | None] = mapped_column(String(60))
+    # Only for the walk's follow-up report, and only with consent; deleted with the participant.
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_consent: Mapped[bool] = mapped_column(default=False)
+    # The language they joined in, so the report's e-mail is in it too.
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     walk: Mapped[Walk] = relationship(back_populates="participants")

@@ -73,12 +73,24 @@ def walks_with_counts(session: Session) -> list[tuple[Walk, int, int]]:
 
 
 def join_participant(
-    session: Session, walk: Walk, role: str, display_name: str | None
+    session: Session,
+    walk: Walk,
+    role: str,
+    display_name: str | None,
+    email: str | None = None,
+    locale: str | None = None,
 ) -> Participant:
+    """Add a participant; an e-mail address (kept only with consent) gets the follow-up report."""
     if role not in PARTICIPANT_ROLE_LABELS:
         raise ValueError(f"unknown role {role!r}")
+    email = (email or "").strip() or None
     participant = Participant(
-        walk=walk, role=role, display_name=(display_name or "").strip() or None
+        walk=walk,
+        role=role,
+        display_name=(display_name or "").strip() or None,
+        email=email,
+        email_consent=email is not None,
+        locale=locale,
     )
     session.add(participant)
     session.flush()

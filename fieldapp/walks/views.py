@@ -16,11 +16,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from fieldapp.areas.models import Area
 from fieldapp.audit.web import log_action
 from fieldapp.auth.permissions import coordinator_required
 from fieldapp.capture.services import filter_walk_observations, observations_geojson
 from fieldapp.extensions import db
 from fieldapp.taxonomy import CATEGORY_BY_CODE, PARTICIPANT_ROLE_LABELS
+from fieldapp.walkreports.content import area_rings, build_map
+from fieldapp.walkreports.mail import report_links
+from fieldapp.walkreports.services import get_report
 from fieldapp.walks.forms import StatusForm, WalkForm
 from fieldapp.walks.models import Walk
 from fieldapp.walks.qr import qr_png, qr_svg
@@ -88,9 +92,15 @@ def detail(walk_id: int):
     if role not in PARTICIPANT_ROLE_LABELS:
         role = None
     observations = filter_walk_observations(db.session, walk.id, category=category, role=role)
+    area = db.session.get(Area, walk.area_id) if walk.area_id else None
+    report = get_report(db.session, walk)
     page = render_template(
         "walks/detail.html",
         walk=walk,
+        area=area,
+        area_map=build_map(area_rings(area), []) if area else None,
+        report=report,
+        report_link=report_links(report)[0] if report and report.is_published else None,
         observations=observations,
         category=category,
         role=role,

@@ -1,0 +1,39 @@
+"""Render a report as HTML or PDF; shared by the coordinator's preview and the public link."""
+
+from __future__ import annotations
+
+from flask import Response, render_template
+from sqlalchemy import select
+
+from fieldapp.capture.models import Photo
+from fieldapp.extensions import db
+from fieldapp.followup.services import PUBLIC_STATUS_LABELS
+from fieldapp.media.views import get_storage
+from fieldapp.plans.models import ACTION_STATUS_LABELS
+from fieldapp.walkreports.content import report_content
+from fieldapp.walkreports.models import WalkReport
+from fieldapp.walkreports.pdf import render_pdf
+
+
+def report_html(
+    report: WalkReport, *, pdf: bool = False, preview: bool = False, pdf_url: str | None = None
+) -> str:
+    return render_template(
+        "walkreports/report.html",
+        c=report_content(db.session, report),
+        pdf=pdf,
+        preview=preview,
+        pdf_url=pdf_url,
+        status_labels=PUBLIC_STATUS_LABELS,
+        action_labels=ACTION_STATUS_LABELS,
+    )
+
+
+def report_pdf_response(report: WalkReport, filename: str) -> Response:
+    photos = {
+        p.id: p for p in db.session.scalars(select(Photo).where(Photo.id.in_(report.photo_ids)))
+    }
+    data = render_pdf(report_html(report, pdf=True), photos, get_storage())
+    resp = Response(data, mimetype="application/pdf")
+    resp.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return resp
