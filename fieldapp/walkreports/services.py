@@ -104,7 +104,7 @@ def save_draft(
     """
     report = get_or_create_report(session, walk)
     allowed = {p.id for p in candidate_photos(session, walk)}
-    wanted = set(photo_ids)
+    wanted = set(photo_ids or ())
     if not wanted <= allowed:
         raise ReportError("photo")
     report.introduction = (introduction or "").strip()

@@ -8,7 +8,15 @@ from conftest import english
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from walkreport_fixtures import *  # noqa: F403  (its pytest fixtures)
-from walkreport_fixtures import PRIVATE, add_photo, build_story, pdf_text, photo_status
+from walkreport_fixtures import (
+    PRIVATE,
+    add_photo,
+    build_story,
+    pdf_text,
+    photo_status,
+    public_photo_links,
+    url_status,
+)
 
 from fieldapp.capture.models import Observation
 from fieldapp.extensions import db
@@ -90,13 +98,15 @@ def test_the_public_page_tells_the_story_without_anything_private(client, auth, 
     assert page.headers["X-Robots-Tag"] == "noindex, nofollow"
     assert page.headers["Referrer-Policy"] == "no-referrer"
     assert "<script>" not in text and 'style="' not in text
-    # The chosen photo is public now; the participant's other photos are not.
-    assert photo_status(anonymous, story.photo.id) == 200
+    # The chosen photo is shown through its signed link to the blurred rendition only.
+    links = public_photo_links(text)
+    assert len(links) == 1 and url_status(anonymous, links[0]) == 200
+    assert photo_status(anonymous, story.photo.id) == 404
     # Danish unless asked otherwise, and ?lang= from the e-mail link wins.
     assert "Det fandt vi" in client.get(f"/r/{token}?lang=da").text
 
 
-def test_a_photo_is_public_only_once_its_report_is_published(client, auth, story) -> None:
+def test_only_the_chosen_photos_appear_once_the_report_is_published(client, auth, story) -> None:
     other = Observation(walk=story.walk, category="waste", text="")
     db.session.add(other)
     unchosen = add_photo(other, colour=(0, 90, 0))
@@ -112,8 +122,11 @@ def test_a_photo_is_public_only_once_its_report_is_published(client, auth, story
     assert photo_status(anonymous, story.photo.id) == 404  # a draft
     auth.login()
     publish(client, story.walk, photos=[story.photo.id])
+    token = report_of(story.walk).token
     auth.logout()
-    assert photo_status(anonymous, story.photo.id) == 200
+    links = public_photo_links(client.get(f"/r/{token}").text)
+    assert len(links) == 1 and url_status(anonymous, links[0]) == 200
+    assert photo_status(anonymous, story.photo.id) == 404  # never the staff URL
     assert photo_status(anonymous, unchosen.id) == 404
 
 

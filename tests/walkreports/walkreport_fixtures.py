@@ -7,6 +7,7 @@ words, so every test can check that none of it reaches the report.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -77,6 +78,7 @@ def add_photo(observation: Observation, colour=(40, 120, 200)) -> Photo:
         thumb_width=processed.thumb_width,
         thumb_height=processed.thumb_height,
         byte_size=len(processed.web),
+        blur_regions=[],  # went through the blurring pipeline; nothing found to blur
     )
     observation.photos.append(photo)
     return photo
@@ -240,7 +242,16 @@ def pdf_text(data: bytes) -> str:
 
 
 def photo_status(client, photo_id: int) -> int:
-    """The status of a photo's public URL (the file response is closed, not leaked)."""
-    resp = client.get(f"/photos/{photo_id}/web.jpg")
+    """The status of a photo's staff URL (the file response is closed, not leaked)."""
+    return url_status(client, f"/photos/{photo_id}/web.jpg")
+
+
+def url_status(client, url: str) -> int:
+    resp = client.get(url)
     resp.close()
     return resp.status_code
+
+
+def public_photo_links(html: str) -> list[str]:
+    """The signed links to blurred renditions on a public page."""
+    return re.findall(r'src="(/photos/p/[^"]+)"', html)

@@ -1,14 +1,14 @@
 """walk follow-up reports (introduction, chosen photos, weekly mail limit); participant e-mail with consent
 
-Revision ID: report
-Revises: 0003
+Revision ID: 0010
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "report"
-down_revision = "0003"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
