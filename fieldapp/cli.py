@@ -25,6 +25,47 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Created {user.role} {user.email}")
 
+    @app.cli.command("deactivate-user")
+    @click.argument("email")
+    @click.option("--successor", metavar="EMAIL", help="Active user who takes over open items.")
+    @click.option(
+        "--to-unassigned",
+        is_flag=True,
+        help="Move open items to their organisation's unassigned queue instead.",
+    )
+    def deactivate_user_command(email: str, successor: str | None, to_unassigned: bool) -> None:
+        """Deactivate a user; refused while they own open items, unless a successor or the
+        unassigned queue is named. Everything moves in one transaction, in the audit log."""
+        from fieldapp.auth.services import find_user
+        from fieldapp.orgs.ownership import OwnershipError, deactivate_user
+
+        user = find_user(db.session, email)
+        if user is None:
+            raise click.ClickException(f"No user with the e-mail {email}.")
+        heir = None
+        if successor:
+            heir = find_user(db.session, successor)
+            if heir is None:
+                raise click.ClickException(f"No user with the e-mail {successor} (successor).")
+        try:
+            handover = deactivate_user(
+                db.session,
+                user,
+                None,
+                successor=heir,
+                to_unassigned=to_unassigned,
+                reason=f"deactivate-user {user.email}",
+            )
+        except OwnershipError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        target = heir.email if heir else "their organisation's unassigned queue"
+        moved = ", ".join(f"{len(ids)} {kind}" for kind, ids in handover.moved.items() if ids)
+        click.echo(f"Deactivated {user.email}.")
+        if handover.total:
+            click.echo(f"Moved {handover.total} open items ({moved}) to {target}.")
+
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Load the Danish demo: two walks in Aalborg with observations. Safe to run twice."""
