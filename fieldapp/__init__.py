@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from fieldapp.attention.views import bp as attention_bp
     from fieldapp.auth.views import bp as auth_bp
     from fieldapp.capture.api_views import bp as capture_api_bp
     from fieldapp.capture.pwa_views import bp as pwa_bp
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
         plans_bp,
         stats_bp,
         exports_bp,
+        attention_bp,
     ):
         app.register_blueprint(bp)
 

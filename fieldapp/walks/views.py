@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from fieldapp.auth.permissions import coordinator_required
 from fieldapp.capture.services import filter_walk_observations, observations_geojson
+from fieldapp.db import utcnow
 from fieldapp.extensions import db
 from fieldapp.orgs.forms import show_service_error
 from fieldapp.orgs.ownership import OwnershipError, set_owner
@@ -44,7 +45,15 @@ def join_url(walk: Walk) -> str:
 @bp.get("/")
 @coordinator_required
 def index():
-    return render_template("walks/index.html", rows=walks_with_counts(db.session))
+    from fieldapp.attention.services import group_counts
+    from fieldapp.attention.sources import GROUP_LABELS
+
+    return render_template(
+        "walks/index.html",
+        rows=walks_with_counts(db.session),
+        attention=group_counts(db.session, None, utcnow()),
+        attention_labels=GROUP_LABELS,
+    )
 
 
 def _save_owner(form: WalkForm, walk: Walk) -> bool:
