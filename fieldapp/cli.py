@@ -66,6 +66,23 @@ def register(app: Flask) -> None:
         if handover.total:
             click.echo(f"Moved {handover.total} open items ({moved}) to {target}.")
 
+    @app.cli.command("send-digests")
+    def send_digests_command() -> None:
+        """Queue this ISO week's needs-attention digest for each organisation's contact
+        addresses and each owner. Run weekly (cron or a systemd timer); a second run in the
+        same week sends nothing new. The mail worker delivers them."""
+        from fieldapp.attention.digest import send_digests
+        from fieldapp.attention.digest_mail import render_digest
+        from fieldapp.db import utcnow
+
+        run = send_digests(db.session, utcnow(), render_digest)
+        db.session.commit()
+        click.echo(
+            f"send-digests {run.week}: {len(run.sent)} queued, "
+            f"{len(run.already_sent)} already sent this week, "
+            f"{len(run.nothing_to_do)} with nothing to do."
+        )
+
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Load the Danish demo: two walks in Aalborg with observations. Safe to run twice."""
