@@ -347,6 +347,9 @@ def seed_demo(session: Session, now: datetime | None = None) -> dict | None:
     from fieldapp.demo_stats import seed_demo_stats
 
     seed_demo_stats(session)
+    from fieldapp.demo_owners import seed_demo_owners
+
+    seed_demo_owners(session, coordinator, now)
     session.flush()
     return {
         "walks": session.scalar(select(func.count()).select_from(Walk)),
