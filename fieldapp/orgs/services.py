@@ -262,9 +262,22 @@ def update_account(
             N_("You cannot remove your own admin access or deactivate yourself."), "role"
         )
     bound_to = _administration_for(session, role, administration_id, user.administration_id)
-    if user.active and not active:
-        from fieldapp.orgs.ownership import count_open_items_owned_by
+    from fieldapp.orgs.ownership import count_open_items_owned_by
 
+    if user.active and bound_to != user.administration_id:
+        owned = count_open_items_owned_by(session, user.id)
+        if owned:
+            # Their items would be owned by someone outside the items' organisation.
+            raise OrgError(
+                N_(
+                    "%(name)s owns %(num)d open items of their present organisation. Hand "
+                    "them over first (“Deactivate with handover”, or on each item's page)."
+                ),
+                "administration_id",
+                name=user.name,
+                num=owned,
+            )
+    if user.active and not active:
         owned = count_open_items_owned_by(session, user.id)
         if owned:
             raise OrgError(

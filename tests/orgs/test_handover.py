@@ -224,3 +224,16 @@ def test_an_organisation_without_active_members_is_flagged(admin, world) -> None
     member("ny@example.dk", "Ny Betjent", world.police, role="staff")
     db.session.commit()
     assert "has no active member" not in admin.get("/admin/").get_data(as_text=True)
+
+
+def test_moving_an_owner_to_another_organisation_is_refused_while_they_own_items(
+    admin, world
+) -> None:
+    resp = admin.post(
+        f"/admin/users/{world.anna.id}/edit",
+        data={"role": "coordinator", "administration_id": str(world.police.id), "active": "y"},
+    )
+    assert resp.status_code == 400
+    assert "owns 5 open items of their present organisation" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, world.anna.id).administration_id == world.parks.id
