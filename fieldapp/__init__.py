@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from fieldapp.attention.views import bp as attention_bp
     from fieldapp.audit.views import bp as audit_bp
     from fieldapp.auth.views import bp as auth_bp
     from fieldapp.capture.api_views import bp as capture_api_bp
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
         privacy_bp,
         walkreports_bp,
         walkreport_public_bp,
+        attention_bp,
     ):
         app.register_blueprint(bp)
 

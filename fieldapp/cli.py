@@ -35,6 +35,64 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Created {user.role} {user.email}")
 
+    @app.cli.command("deactivate-user")
+    @click.argument("email")
+    @click.option("--successor", metavar="EMAIL", help="Active user who takes over open items.")
+    @click.option(
+        "--to-unassigned",
+        is_flag=True,
+        help="Move open items to their organisation's unassigned queue instead.",
+    )
+    def deactivate_user_command(email: str, successor: str | None, to_unassigned: bool) -> None:
+        """Deactivate a user; refused while they own open items, unless a successor or the
+        unassigned queue is named. Everything moves in one transaction, in the audit log."""
+        from fieldapp.auth.services import find_user
+        from fieldapp.orgs.ownership import OwnershipError, deactivate_user
+
+        user = find_user(db.session, email)
+        if user is None:
+            raise click.ClickException(f"No user with the e-mail {email}.")
+        heir = None
+        if successor:
+            heir = find_user(db.session, successor)
+            if heir is None:
+                raise click.ClickException(f"No user with the e-mail {successor} (successor).")
+        try:
+            handover = deactivate_user(
+                db.session,
+                user,
+                None,
+                successor=heir,
+                to_unassigned=to_unassigned,
+                reason=f"deactivate-user {user.email}",
+            )
+        except OwnershipError as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        target = heir.email if heir else "their organisation's unassigned queue"
+        moved = ", ".join(f"{len(ids)} {kind}" for kind, ids in handover.moved.items() if ids)
+        click.echo(f"Deactivated {user.email}.")
+        if handover.total:
+            click.echo(f"Moved {handover.total} open items ({moved}) to {target}.")
+
+    @app.cli.command("send-digests")
+    def send_digests_command() -> None:
+        """Queue this ISO week's needs-attention digest for each organisation's contact
+        addresses and each owner. Run weekly (cron or a systemd timer); a second run in the
+        same week sends nothing new. The mail worker delivers them."""
+        from fieldapp.attention.digest import send_digests
+        from fieldapp.attention.digest_mail import render_digest
+        from fieldapp.db import utcnow
+
+        run = send_digests(db.session, utcnow(), render_digest)
+        db.session.commit()
+        click.echo(
+            f"send-digests {run.week}: {len(run.sent)} queued, "
+            f"{len(run.already_sent)} already sent this week, "
+            f"{len(run.nothing_to_do)} with nothing to do."
+        )
+
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Load the Danish demo: two walks in Aalborg with observations. Safe to run twice."""

@@ -355,6 +355,9 @@ def seed_demo(session: Session, now: datetime | None = None) -> dict | None:
     from fieldapp.demo_reports import seed_demo_reports
 
     seed_demo_reports(session, lovvangen, now=now)
+    from fieldapp.demo_owners import seed_demo_owners
+
+    seed_demo_owners(session, coordinator, now)
     session.flush()
     return {
         "walks": session.scalar(select(func.count()).select_from(Walk)),

@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
 from fieldapp.areas.models import Area
+from fieldapp.attention.models import DigestSent
 from fieldapp.audit.models import AuditEntry
 from fieldapp.auth.models import LoginThrottle, User
 from fieldapp.capture.models import Observation, Photo
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEntry",
     "CriterionValue",
     "Decision",
+    "DigestSent",
     "GroupMember",
     "LocalGroup",
     "LoginThrottle",

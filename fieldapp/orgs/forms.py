@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -158,6 +159,31 @@ class AreaForm(FlaskForm):
     # Drawing on the map fills this field, so pasting and drawing share one validation.
     geojson = TextAreaField(_l("Outline as GeoJSON"), render_kw={"rows": 6, "spellcheck": "false"})
     upload = FileField(_l("…or a GeoJSON file"))
+
+
+class DeactivateForm(FlaskForm):
+    """Deactivate an account; its open items go to a successor or the unassigned queue."""
+
+    handover = RadioField(
+        _l("Who takes over the open items"),
+        choices=[
+            SelectChoice("successor", _l("A successor (an active member of the organisation)")),
+            SelectChoice("unassigned", _l("The organisation's unassigned queue")),
+        ],
+        validators=[Optional()],
+        validate_choice=True,
+    )
+    successor = SelectField(
+        _l("Successor"),
+        coerce=optional_int,
+        validate_choice=True,
+        invalid_choice_message=INVALID_CHOICE,
+        invalid_value_message=INVALID_CHOICE,
+    )
+
+    def validate_successor(self, field):
+        if self.handover.data == "successor" and field.data is None:
+            raise ValidationError(_("Choose the successor."))
 
 
 class ConfirmForm(FlaskForm):

@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fieldapp.audit.services import record
 from fieldapp.auth.models import ROLES, User
 from fieldapp.auth.services import create_user, find_user, password_problem
 from fieldapp.orgs.models import ADMINISTRATION_KIND_LABELS, Administration
@@ -191,12 +192,13 @@ def _administration_for(
     session: Session, role: str, administration_id: int | None, current_id: int | None = None
 ) -> int | None:
     """Staff need an administration (an active one, unless it is the one they already have);
-    admins and coordinators work across all of them and are bound to none."""
+    admins and coordinators work across all of them but may belong to one, so they can own
+    its items (a coordinator employed by the municipality unit, say)."""
     if role not in ROLES:
         raise OrgError(N_("Choose a role from the list."), "role")
-    if role != "staff":
-        return None
     if administration_id is None:
+        if role != "staff":
+            return None
         raise OrgError(
             N_("Staff users must belong to an administration. Choose one."), "administration_id"
         )
@@ -257,6 +259,34 @@ def update_account(
             N_("You cannot remove your own admin access or deactivate yourself."), "role"
         )
     bound_to = _administration_for(session, role, administration_id, user.administration_id)
+    from fieldapp.orgs.ownership import count_open_items_owned_by
+
+    if user.active and bound_to != user.administration_id:
+        owned = count_open_items_owned_by(session, user.id)
+        if owned:
+            # Their items would be owned by someone outside the items' organisation.
+            raise OrgError(
+                N_(
+                    "%(name)s owns %(num)d open items of their present organisation. Hand "
+                    "them over first (“Deactivate with handover”, or on each item's page)."
+                ),
+                "administration_id",
+                name=user.name,
+                num=owned,
+            )
+    if user.active and not active:
+        owned = count_open_items_owned_by(session, user.id)
+        if owned:
+            raise OrgError(
+                N_(
+                    "%(name)s still owns %(num)d open items. Use “Deactivate with handover” "
+                    "to move them first."
+                ),
+                "active",
+                name=user.name,
+                num=owned,
+            )
+        record(session, acting_user, "user.deactivated", "user", user.id, {"email": user.email})
     if new_password:
         problem = password_problem(new_password, user.email)
         if problem is not None:

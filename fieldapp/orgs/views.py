@@ -14,6 +14,7 @@ from fieldapp.extensions import db
 from fieldapp.orgs import routing_views, user_views
 from fieldapp.orgs.forms import AdministrationForm, ConfirmForm, show_service_error
 from fieldapp.orgs.models import ADMINISTRATION_KIND_LABELS, Administration
+from fieldapp.orgs.ownership import organisations_without_active_members
 from fieldapp.orgs.services import (
     OrgError,
     list_administrations,
@@ -39,6 +40,7 @@ def index():
         users=count(User, User.active.is_(True)),
         areas=count(Area),
         rules=count(RoutingRule),
+        without_members=organisations_without_active_members(db.session),
     )
 
 

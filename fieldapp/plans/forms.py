@@ -48,6 +48,13 @@ class ActionItemForm(FlaskForm):
         invalid_choice_message=INVALID_CHOICE,
         invalid_value_message=INVALID_CHOICE,
     )
+    owner_id = SelectField(
+        _l("Owner (a named member of the administration)"),
+        coerce=optional_int,
+        validate_choice=True,
+        invalid_choice_message=INVALID_CHOICE,
+        invalid_value_message=INVALID_CHOICE,
+    )
     responsible_person = StringField(
         _l("Responsible person or group"),
         filters=[_strip],

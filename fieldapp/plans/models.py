@@ -22,7 +22,12 @@ class ActionItem(TimestampMixin, Base):
     """One thing somebody has promised to do, by a date; owned by an administration."""
 
     __tablename__ = "action_item"
-    __table_args__ = (Index("ix_action_item_area_status", "area_id", "status"),)
+    __table_args__ = (
+        Index("ix_action_item_area_status", "area_id", "status"),
+        Index("ix_action_item_owner_status", "owner_id", "status"),
+        Index("ix_action_item_admin_status", "administration_id", "status"),
+        Index("ix_action_item_status_updated", "status", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"))
@@ -45,5 +50,8 @@ class ActionItem(TimestampMixin, Base):
     completed_at: Mapped[datetime | None]
     # Counts towards "safety initiatives per year" criteria (e.g. a walk, an information meeting).
     is_initiative: Mapped[bool] = mapped_column(default=False)
+    # A named user in the administration; None = the administration's unassigned queue.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     administration: Mapped[Administration | None] = relationship()
+    owner = relationship("User", foreign_keys=[owner_id])

@@ -20,6 +20,8 @@ from fieldapp.auth.permissions import coordinator_required
 from fieldapp.db import utcnow
 from fieldapp.errors import abort_with
 from fieldapp.extensions import db
+from fieldapp.orgs.owner_forms import owner_choices_any
+from fieldapp.orgs.ownership import OwnershipError, set_owner
 from fieldapp.plans.forms import ActionItemForm, ItemStatusForm
 from fieldapp.plans.models import ACTION_STATUS_LABELS, ACTION_STATUSES, ActionItem
 from fieldapp.plans.services import (
@@ -186,6 +188,7 @@ def _form_choices(form: ActionItemForm, item: ActionItem | None) -> None:
         for a in administrations()
         if a.active or a.id == current
     ]
+    form.owner_id.choices = owner_choices_any(db.session)
 
 
 def _back_url(area_id: int | None) -> str:
@@ -202,6 +205,7 @@ def _item_form(item: ActionItem | None):
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
+            old_admin = item.administration_id if item else None
             try:
                 saved = save_item(
                     db.session,
@@ -214,10 +218,22 @@ def _item_form(item: ActionItem | None):
                     status=form.status.data,
                     is_initiative=form.is_initiative.data,
                 )
+                # Owner and organisation change together, so the move is recorded as one.
+                new_admin, saved.administration_id = saved.administration_id, old_admin
+                set_owner(
+                    db.session,
+                    saved,
+                    form.owner_id.data,
+                    current_user,
+                    administration_id=new_admin,
+                )
             except PlanError as exc:
                 db.session.rollback()
                 target = {"owner_required": form.responsible_person}.get(exc.code, form.description)
                 target.errors = [*target.errors, error_message(exc.code)]
+            except OwnershipError as exc:
+                db.session.rollback()
+                form.owner_id.errors = [*form.owner_id.errors, _(exc.message, **exc.params)]
             else:
                 db.session.commit()
                 flash(_("The action item is saved."), "success")

@@ -11,6 +11,8 @@ from fieldapp.audit.web import log_issue_view
 from fieldapp.auth.permissions import coordinator_required
 from fieldapp.errors import abort_with
 from fieldapp.extensions import db
+from fieldapp.orgs.owner_forms import OwnerForm, owner_choices_for
+from fieldapp.orgs.ownership import OwnershipError, release_foreign_owner, set_owner
 from fieldapp.routing.services import resolve_administration
 from fieldapp.triage.access import actor_for, can_view_issue, get_issue_or_404, triage_user_required
 from fieldapp.triage.blueprint import bp
@@ -69,7 +71,17 @@ def edit_form(issue: Issue, formdata=None) -> IssueFieldsForm:
     return IssueFieldsForm(formdata=formdata, obj=None if formdata else issue)
 
 
-def render_issue(issue: Issue, *, status=None, edit=None, error: str | None = None, code=200):
+def owner_form(issue: Issue, formdata=None) -> OwnerForm:
+    form = OwnerForm(formdata=formdata)
+    form.owner_id.choices = owner_choices_for(db.session, issue.administration_id)
+    if formdata is None:
+        form.owner_id.data = issue.owner_id
+    return form
+
+
+def render_issue(
+    issue: Issue, *, status=None, edit=None, owner=None, error: str | None = None, code=200
+):
     coordinator = current_user.can_coordinate
     suggestions = None
     if coordinator and issue.status != "duplicate":
@@ -91,6 +103,7 @@ def render_issue(issue: Issue, *, status=None, edit=None, error: str | None = No
         coordinator=coordinator,
         status_form=status or status_form(issue),
         edit_form=(edit or edit_form(issue)) if coordinator else None,
+        owner_form=owner or owner_form(issue),
         suggestions=suggestions,
         radius=duplicate_radius(),
         duplicate_of=duplicate_of,
@@ -139,11 +152,36 @@ def set_status(issue_id: int):
         form.to_status.choices = status_form(issue).to_status.choices
         getattr(form, ERROR_FIELDS.get(exc.code, "to_status")).errors = [error_message(exc.code)]
         return render_issue(issue, status=form, code=400)
+    # Forwarded elsewhere: the owner stays only if they belong to the new organisation.
+    release_foreign_owner(db.session, issue, current_user, _("Forwarded to another organisation."))
     db.session.commit()
     flash(_("Status changed to “%(status)s”.", status=_(STATUS_LABELS[to_status])), "success")
     if not can_view_issue(current_user, issue):
         # Staff who declined the issue: it has left their queue.
         return redirect(url_for("triage.queue"))
+    return redirect(url_for("triage.issue", issue_id=issue.id))
+
+
+@bp.post("/issues/<int:issue_id>/owner")
+@triage_user_required
+def set_issue_owner(issue_id: int):
+    """Coordinators, and staff of the issue's organisation, name its owner.
+
+    :raise 404: staff acting on another administration's issue.
+    """
+    issue = get_issue_or_404(issue_id)
+    form = owner_form(issue, formdata=request.form)
+    if not form.validate_on_submit():
+        return render_issue(issue, owner=form, code=400)
+    try:
+        changed = set_owner(db.session, issue, form.owner_id.data, current_user)
+    except OwnershipError as exc:
+        db.session.rollback()
+        issue = get_issue_or_404(issue_id)
+        form.owner_id.errors = [_(exc.message, **exc.params)]
+        return render_issue(issue, owner=form, code=400)
+    db.session.commit()
+    flash(_("The owner is saved.") if changed else _("Nothing was changed."), "success")
     return redirect(url_for("triage.issue", issue_id=issue.id))
 
 

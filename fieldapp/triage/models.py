@@ -21,6 +21,9 @@ class Issue(TimestampMixin, Base):
         Index("ix_issue_lat_lon", "lat", "lon"),
         # Newest first when the status filter is a group of statuses (bench/triage.py).
         Index("ix_issue_created", "created_at", "id"),
+        # Needs attention: open issues by owner, and stale ones by their last status change.
+        Index("ix_issue_owner_status", "owner_id", "status"),
+        Index("ix_issue_status_changed", "status", "status_changed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,8 +47,11 @@ class Issue(TimestampMixin, Base):
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("issue.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The named person in the administration who answers for it; None = the unassigned queue.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     administration: Mapped[Administration | None] = relationship()
+    owner = relationship("User", foreign_keys=[owner_id])
     events: Mapped[list[IssueEvent]] = relationship(
         back_populates="issue", cascade="all, delete-orphan", order_by="IssueEvent.id"
     )

@@ -15,6 +15,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from fieldapp.areas.services import list_areas
 from fieldapp.extensions import db
 from fieldapp.forms_common import OptionalFloat, check_position
+from fieldapp.orgs.owner_forms import owner_choices_any, owner_field
+from fieldapp.orgs.services import administration_options
 from fieldapp.taxonomy import PARTICIPANT_ROLES, WALK_STATUSES
 
 
@@ -26,6 +28,12 @@ def _optional_id(value) -> int | None:
 def _area_choices() -> list[SelectChoice]:
     return [SelectChoice("", _l("— find it from the meeting point —"))] + [
         SelectChoice(str(area.id), area.name) for area in list_areas(db.session)
+    ]
+
+
+def _organisation_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("— choose —"))] + [
+        SelectChoice(str(a.id), a.name) for a in administration_options(db.session)
     ]
 
 
@@ -55,11 +63,29 @@ class WalkForm(FlaskForm):
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     organiser = StringField(_l("Organiser"), validators=[Optional(), Length(max=200)])
+    administration_id = SelectField(
+        _l("Organising organisation"),
+        coerce=_optional_id,
+        choices=_organisation_choices,
+        validate_choice=True,
+        invalid_choice_message=_l("Choose an organisation from the list."),
+        invalid_value_message=_l("Choose an organisation from the list."),
+    )
+    owner_id = owner_field(_l("Owner (person responsible for the follow-up)"))
     status = SelectField(
         _l("Status"),
         choices=[SelectChoice(code, _l(label)) for code, label in WALK_STATUSES],
         default="planned",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_id.choices = owner_choices_any(db.session)
+
+    def validate_administration_id(self, field):
+        # Required once organisations exist; a fresh install without any can still plan walks.
+        if field.data is None and len(field.choices) > 1:
+            raise ValidationError(_l("Choose the organisation that organises the walk."))
 
     def validate_meeting_lat(self, field):
         check_position(self.meeting_lat, self.meeting_lon)

@@ -32,7 +32,16 @@ class Walk(TimestampMixin, Base):
     join_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_join_token)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"))
+    # The organising organisation, and optionally the person in it who answers for the walk.
+    administration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("administration.id", ondelete="SET NULL"), index=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
 
+    administration = relationship("Administration")
+    owner = relationship("User", foreign_keys=[owner_id])
     participants: Mapped[list[Participant]] = relationship(
         back_populates="walk", cascade="all, delete-orphan"
     )

@@ -20,7 +20,10 @@ from fieldapp.areas.models import Area
 from fieldapp.audit.web import log_action
 from fieldapp.auth.permissions import coordinator_required
 from fieldapp.capture.services import filter_walk_observations, observations_geojson
+from fieldapp.db import utcnow
 from fieldapp.extensions import db
+from fieldapp.orgs.forms import show_service_error
+from fieldapp.orgs.ownership import OwnershipError, set_owner
 from fieldapp.taxonomy import CATEGORY_BY_CODE, PARTICIPANT_ROLE_LABELS
 from fieldapp.walkreports.content import area_rings, build_map
 from fieldapp.walkreports.mail import report_links
@@ -47,21 +50,49 @@ def join_url(walk: Walk) -> str:
 @bp.get("/")
 @coordinator_required
 def index():
-    return render_template("walks/index.html", rows=walks_with_counts(db.session))
+    from fieldapp.attention.services import group_counts
+    from fieldapp.attention.sources import GROUP_LABELS
+
+    return render_template(
+        "walks/index.html",
+        rows=walks_with_counts(db.session),
+        attention=group_counts(db.session, None, utcnow()),
+        attention_labels=GROUP_LABELS,
+    )
+
+
+def _save_owner(form: WalkForm, walk: Walk) -> bool:
+    """Set the walk's organisation and owner; on refusal the error sits on the owner field."""
+    try:
+        set_owner(
+            db.session,
+            walk,
+            form.owner_id.data,
+            current_user,
+            administration_id=form.administration_id.data,
+        )
+    except OwnershipError as exc:
+        db.session.rollback()
+        show_service_error(form, exc, "owner_id")
+        return False
+    return True
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @coordinator_required
 def create():
     form = WalkForm()
+    if request.method == "GET":
+        form.administration_id.data = current_user.administration_id
     if form.validate_on_submit():
         walk = Walk(created_by_id=current_user.id)
         tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
         apply_walk_fields(walk, form.data, tz, db.session)
         db.session.add(walk)
-        db.session.commit()
-        flash(_("The walk is created. Print the poster or show the QR code."), "success")
-        return redirect(url_for("walks.detail", walk_id=walk.id))
+        if _save_owner(form, walk):
+            db.session.commit()
+            flash(_("The walk is created. Print the poster or show the QR code."), "success")
+            return redirect(url_for("walks.detail", walk_id=walk.id))
     return render_template("walks/form.html", form=form, walk=None), 400 if form.errors else 200
 
 
@@ -75,9 +106,10 @@ def edit(walk_id: int):
         form.starts_at.data = utc_to_local(walk.starts_at, tz)
     if form.validate_on_submit():
         apply_walk_fields(walk, form.data, tz, db.session)
-        db.session.commit()
-        flash(_("The walk is saved."), "success")
-        return redirect(url_for("walks.detail", walk_id=walk.id))
+        if _save_owner(form, walk):
+            db.session.commit()
+            flash(_("The walk is saved."), "success")
+            return redirect(url_for("walks.detail", walk_id=walk.id))
     return render_template("walks/form.html", form=form, walk=walk), 400 if form.errors else 200
 
 

@@ -100,6 +100,8 @@ def test_coordinator_creates_walk_and_participant_reports_from_qr_code(
     card = coordinator.locator(".obs-card").first
     assert "Stien er helt mørk" in card.inner_text()
     assert "Resident" in card.inner_text()
+    # Thumbnails load lazily: bring the card on screen, below the walk's facts and map.
+    card.scroll_into_view_if_needed()
     coordinator.wait_for_function(
         "(() => { const i = document.querySelector('.obs-card .thumbs img');"
         " return i && i.complete && i.naturalWidth > 0; })()"

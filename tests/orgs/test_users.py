@@ -59,10 +59,14 @@ def test_admin_creates_a_staff_user_who_can_log_in(admin_client, parks, new_brow
     assert login.status_code == 302
 
 
-def test_a_coordinator_is_bound_to_no_administration(admin_client, parks) -> None:
+def test_a_coordinator_may_belong_to_an_administration(admin_client, parks) -> None:
+    """Issue 8: coordinators belong to an organisation too, so they can own its items."""
     data = {**NEW_STAFF, "role": "coordinator", "administration_id": str(parks.id)}
     assert admin_client.post("/admin/users/new", data=data).status_code == 302
-    assert find_user(db.session, "drift@example.dk").administration_id is None
+    assert find_user(db.session, "drift@example.dk").administration_id == parks.id
+    data = {**NEW_STAFF, "email": "fri@example.dk", "role": "coordinator", "administration_id": ""}
+    assert admin_client.post("/admin/users/new", data=data).status_code == 302
+    assert find_user(db.session, "fri@example.dk").administration_id is None
 
 
 @pytest.mark.parametrize(

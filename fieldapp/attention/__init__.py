@@ -1,0 +1,1 @@
+"""Needs attention: what is unowned, overdue or stale, per organisation and per owner."""

@@ -1,0 +1,100 @@
+"""Counting and paging the needs-attention sources, per organisation and per owner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from fieldapp.attention.sources import SOURCES, Item
+
+
+def _query(fn: Callable, session: Session, org_id, now, owner_id: int | None):
+    """The source's items, narrowed to one owner's when asked; None: the source cannot
+    have an owner (an organisation), so it has nothing for a person."""
+    result = fn(session, org_id, now)
+    if owner_id is None:
+        return result
+    model = fn.info.model
+    if model is None or not hasattr(model, "owner_id"):
+        return None
+    return result.where(model.owner_id == owner_id)
+
+
+def count(
+    session: Session, fn: Callable, org_id: int | None, now: datetime, owner_id: int | None = None
+) -> int:
+    result = _query(fn, session, org_id, now, owner_id)
+    if result is None:
+        return 0
+    if isinstance(result, Select):
+        return session.scalar(select(func.count()).select_from(result.subquery())) or 0
+    return len(result)
+
+
+def page(
+    session: Session,
+    fn: Callable,
+    org_id: int | None,
+    now: datetime,
+    *,
+    after: int | None = None,
+    limit: int = 25,
+    owner_id: int | None = None,
+) -> tuple[list[Item], int | None]:
+    """Up to `limit` items with an id above `after`, oldest first; and the cursor of the next
+    page (None on the last). Keyset paging: page 1000 costs what page 1 does."""
+    result = _query(fn, session, org_id, now, owner_id)
+    if result is None:
+        return [], None
+    if isinstance(result, Select):
+        model = fn.info.model
+        if after is not None:
+            result = result.where(model.id > after)
+        rows = list(session.scalars(result.order_by(model.id).limit(limit + 1)))
+    else:
+        rows = sorted((r for r in result if after is None or r.id > after), key=lambda r: r.id)
+        rows = rows[: limit + 1]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return [fn.info.describe(r) for r in rows], (rows[-1].id if more else None)
+
+
+@dataclass(frozen=True)
+class Section:
+    source: Callable
+    count: int
+    items: list[Item]
+    next_after: int | None
+
+
+def overview(
+    session: Session,
+    org_id: int | None,
+    now: datetime,
+    *,
+    owner_id: int | None = None,
+    limit: int = 10,
+    sources: Iterable[Callable] = SOURCES,
+) -> list[Section]:
+    """Every source with its count and first items, the empty ones left out."""
+    sections = []
+    for fn in sources:
+        n = count(session, fn, org_id, now, owner_id)
+        if n:
+            items, next_after = page(session, fn, org_id, now, limit=limit, owner_id=owner_id)
+            sections.append(Section(fn, n, items, next_after))
+    return sections
+
+
+def group_counts(
+    session: Session, org_id: int | None, now: datetime, sources: Iterable[Callable] = SOURCES
+) -> dict[str, int]:
+    """Counts per group (unowned, overdue, stale, organisations) for the start page."""
+    totals: dict[str, int] = {}
+    for fn in sources:
+        totals[fn.info.group] = totals.get(fn.info.group, 0) + count(session, fn, org_id, now)
+    return totals

@@ -1,0 +1,80 @@
+"""The needs-attention page and the start page's counts, through HTTP."""
+
+from __future__ import annotations
+
+from attention_fixtures import *  # noqa: F403  (its pytest fixtures)
+from attention_fixtures import PASSWORD
+from conftest import english
+
+
+def login(client, email: str):
+    english(client)
+    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+    return client
+
+
+def test_coordinator_sees_every_organisation_and_can_narrow_to_one(client, town) -> None:
+    login(client, "anna@example.dk")
+    page = client.get("/attention/").get_data(as_text=True)
+    for text in (
+        "Mørk sti",
+        "Knust lampe",
+        "Tilgroet hæk",
+        "Brændbart affald",
+        "Beskær hækken",
+        "Vandring i Løvvangen",
+        "Beredskabscenter Nordjylland",
+    ):
+        assert text in page
+    assert "Lampe skiftet" not in page and "Ny observation" not in page
+    page = client.get(f"/attention/?org={town.police.id}").get_data(as_text=True)
+    assert "Brændbart affald" in page and "Mørk sti" not in page
+
+
+def test_staff_see_their_own_organisation_only(client, town) -> None:
+    login(client, "per@example.dk")
+    page = client.get("/attention/").get_data(as_text=True)
+    assert "Brændbart affald" in page and "Mørk sti" not in page
+    assert 'name="org"' not in page
+    assert client.get(f"/attention/?org={town.parks.id}").status_code == 404
+
+
+def test_bad_links_are_4xx_with_a_message(client, town) -> None:
+    login(client, "anna@example.dk")
+    resp = client.get("/attention/?after=abc")
+    assert resp.status_code == 400
+    assert "The link is not valid" in resp.get_data(as_text=True)
+    assert client.get("/attention/?org=999999").status_code == 404
+    assert client.get("/attention/?source=nonsense").status_code == 404
+
+
+def test_one_source_pages_on(client, town) -> None:
+    from fieldapp.extensions import db
+    from fieldapp.triage.models import Issue
+
+    for n in range(30):
+        db.session.add(
+            Issue(
+                title=f"Affald {n:02d}",
+                category="waste",
+                status="forwarded",
+                administration_id=town.parks.id,
+            )
+        )
+    db.session.commit()
+    login(client, "anna@example.dk")
+    overview = client.get("/attention/").get_data(as_text=True)
+    assert "Show all 31" in overview
+    first = client.get("/attention/?source=unowned_issues").get_data(as_text=True)
+    assert "Affald 23" in first and "Affald 24" not in first and "Next page" in first
+    after = max(i.id for i in db.session.query(Issue).filter(Issue.title == "Affald 23"))
+    second = client.get(f"/attention/?source=unowned_issues&after={after}").get_data(as_text=True)
+    assert "Affald 24" in second and "Affald 29" in second and "Next page" not in second
+
+
+def test_start_page_counts(client, town) -> None:
+    login(client, "anna@example.dk")
+    page = client.get("/walks/").get_data(as_text=True)
+    assert "Needs attention" in page
+    assert "<strong>1</strong> Organisations without active members" in page
+    assert "<strong>2</strong> Overdue items" in page
