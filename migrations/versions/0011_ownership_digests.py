@@ -1,14 +1,14 @@
 """ownership: owner (and the walk's organisation) on walks, issues and action items; digest log
 
-Revision ID: owner
-Revises: 0004
+Revision ID: 0011
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "owner"
-down_revision = "0004"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
