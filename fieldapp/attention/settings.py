@@ -30,3 +30,16 @@ def configure(overrides: Mapping[str, int] | None) -> None:
 
 def stale_days(category: str | None = None) -> int:
     return STALE_DAYS.get(category or "default", STALE_DAYS["default"])
+
+
+# Walk requests wait at most this long for an answer (accept or decline).
+REQUEST_ANSWER_DAYS = 14
+# A closed walk should have its follow-up report ("you said, we did") published within this.
+REPORT_DUE_DAYS = 30
+DEADLINES: dict[str, int] = {"request_answer": REQUEST_ANSWER_DAYS, "report_due": REPORT_DUE_DAYS}
+
+
+def configure_deadlines(request_answer: int | None, report_due: int | None) -> None:
+    """Config ATTENTION_REQUEST_ANSWER_DAYS and ATTENTION_REPORT_DUE_DAYS, defaults otherwise."""
+    DEADLINES["request_answer"] = int(request_answer or REQUEST_ANSWER_DAYS)
+    DEADLINES["report_due"] = int(report_due or REPORT_DUE_DAYS)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, not_, or_, select
+from sqlalchemy import Select, and_, false, not_, or_, select
 from sqlalchemy.orm import Session
 
 from fieldapp.attention import settings
@@ -23,6 +23,8 @@ from fieldapp.orgs.ownership import open_clause, organisations_without_active_me
 from fieldapp.plans.models import ActionItem
 from fieldapp.taxonomy import N_
 from fieldapp.triage.models import Issue
+from fieldapp.walkreports.models import WalkReport
+from fieldapp.walkrequests.models import WalkRequest
 from fieldapp.walks.models import Walk
 
 
@@ -57,6 +59,7 @@ GROUP_LABELS = {
     "overdue": N_("Overdue items"),
     "stale": N_("Stale items (no status change for a while)"),
     "organisations": N_("Organisations without active members"),
+    "follow_up": N_("Follow-up waiting"),
 }
 
 
@@ -239,6 +242,52 @@ def organisations_without_members(
     return [o for o in orgs if org_id is None or o.id == org_id]
 
 
+def _walk_request(req: WalkRequest) -> Item:
+    return Item(
+        "walk_request",
+        req.id,
+        req.place_name,
+        "walkrequests.detail",
+        {"request_id": req.id},
+        None,
+        None,
+        req.created_at,
+    )
+
+
+@source(
+    "unanswered_walk_requests",
+    N_("Walk requests without an answer for too long"),
+    "follow_up",
+    "walk_request",
+    WalkRequest,
+    _walk_request,
+)
+def unanswered_walk_requests(session: Session, org_id: int | None, now: datetime) -> Select:
+    """Requests reach the coordinators, not an organisation: only the all-organisations view."""
+    cutoff = now - timedelta(days=settings.DEADLINES["request_answer"])
+    stmt = select(WalkRequest).where(WalkRequest.status == "new", WalkRequest.created_at < cutoff)
+    return stmt if org_id is None else stmt.where(false())
+
+
+@source(
+    "walks_without_report",
+    N_("Closed walks without a published follow-up report"),
+    "follow_up",
+    "walk",
+    Walk,
+    _walk,
+)
+def walks_without_report(session: Session, org_id: int | None, now: datetime) -> Select:
+    """The failure the source documents report: a walk found problems and nobody reported back."""
+    cutoff = now - timedelta(days=settings.DEADLINES["report_due"])
+    published = select(WalkReport.walk_id).where(WalkReport.published_at.is_not(None))
+    stmt = select(Walk).where(
+        Walk.status == "closed", Walk.starts_at < cutoff, Walk.id.not_in(published)
+    )
+    return _by_org(stmt, Walk, org_id)
+
+
 SOURCES: tuple[Callable, ...] = (
     unowned_issues,
     unowned_action_items,
@@ -248,5 +297,7 @@ SOURCES: tuple[Callable, ...] = (
     stale_issues,
     stale_action_items,
     organisations_without_members,
+    unanswered_walk_requests,
+    walks_without_report,
 )
 SOURCES_BY_CODE = {fn.info.code: fn for fn in SOURCES}

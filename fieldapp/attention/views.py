@@ -24,6 +24,10 @@ PAGE_SIZE = 25
 @bp.record_once
 def _configure(state) -> None:
     settings.configure(state.app.config.get("ATTENTION_STALE_DAYS"))
+    settings.configure_deadlines(
+        state.app.config.get("ATTENTION_REQUEST_ANSWER_DAYS"),
+        state.app.config.get("ATTENTION_REPORT_DUE_DAYS"),
+    )
 
 
 def _positive_int(name: str) -> int | None:

@@ -57,3 +57,14 @@ def mail_report(report: WalkReport, first: bool, recipients: list[Recipient]) ->
             else:
                 subject = _("Updated: you said, we did: %(title)s", title=content.walk_title)
         enqueue(session, recipient.address, subject, text, html, ref=f"walkreport:{report.id}")
+
+
+def mail_report_and_requesters(
+    report: WalkReport, first: bool, recipients: list[Recipient]
+) -> None:
+    """Participants get the report; on first publication, whoever asked for the walk too."""
+    from fieldapp.walkrequests.services import notify_report_published
+
+    mail_report(report, first, recipients)
+    if first:
+        notify_report_published(object_session(report), report.walk, report_links(report)[0])

@@ -9,7 +9,7 @@ from fieldapp.auth.permissions import coordinator_required
 from fieldapp.extensions import db
 from fieldapp.walkreports.content import candidate_photos
 from fieldapp.walkreports.forms import ReportForm
-from fieldapp.walkreports.mail import mail_report, report_links
+from fieldapp.walkreports.mail import mail_report_and_requesters, report_links
 from fieldapp.walkreports.models import WalkReport
 from fieldapp.walkreports.rendering import report_html, report_pdf_response
 from fieldapp.walkreports.services import (
@@ -61,7 +61,7 @@ def edit(walk_id: int):
                     walk,
                     introduction=form.introduction.data or "",
                     photo_ids=form.photos.data,
-                    notify=mail_report,
+                    notify=mail_report_and_requesters,
                 )
             else:
                 save_draft(db.session, walk, form.introduction.data or "", form.photos.data)

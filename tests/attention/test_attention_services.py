@@ -84,6 +84,7 @@ def test_group_counts_for_the_start_page(town) -> None:
         "overdue": 2,
         "stale": 2,
         "organisations": 1,
+        "follow_up": 0,
     }
 
 
