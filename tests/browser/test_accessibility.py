@@ -28,6 +28,7 @@ from fieldapp.orgs.defaults import DEMO_STAFF
 
 from .conftest import screenshot
 from .test_languages import compiled_catalogues  # noqa: F401  (the fixture, by name)
+from .waiting import wait_until
 
 GPS = {"latitude": 57.04622, "longitude": 9.92845, "accuracy": 12}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
@@ -183,7 +184,7 @@ def public_pages(page, live, demo: Demo, lang: str) -> Iterator[tuple[str, bool]
     page.locator("textarea[name=text]").fill("Stien er mørk ved legepladsen.")
     page.wait_for_load_state()  # deferred scripts attach the button's handler
     page.locator("[data-locate]").click()
-    page.wait_for_function("document.querySelector('input[name=lat]').value !== ''")
+    wait_until(page, "document.querySelector('input[name=lat]').value !== ''")
     yield "capture form, filled in", True
     page.locator("form[data-capture-form] button.primary").click()
     page.locator(".receipt-code").wait_for()
@@ -366,7 +367,7 @@ MAPS_READY = """() => [...document.querySelectorAll(
 
 def wait_until_ready(page) -> None:
     page.wait_for_load_state("load")
-    page.wait_for_function(MAPS_READY)
+    wait_until(page, MAPS_READY)
     page.wait_for_load_state("networkidle")
     # Mid-fade colours (a Leaflet popup fades in) are not the page's colours.
     page.evaluate(

@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 from fieldapp.demo import DEMO_ACCOUNTS
 
 from .conftest import screenshot
+from .waiting import wait_until
 
 GPS = {"latitude": 57.04622, "longitude": 9.92845, "accuracy": 12}
 
@@ -55,9 +56,10 @@ def test_coordinator_creates_walk_and_participant_reports_from_qr_code(
     coordinator.get_by_role("button", name="Save walk").click()
 
     coordinator.get_by_role("heading", name="Aftenvandring i Karolinelunden").wait_for()
-    coordinator.wait_for_function(
+    wait_until(
+        coordinator,
         "(() => { const i = document.querySelector('img.qr');"
-        " return i.complete && i.naturalWidth > 0; })()"
+        " return i.complete && i.naturalWidth > 0; })()",
     )
     join_url = coordinator.get_by_label("Join link").input_value()
     assert re.search(r"/j/[A-Za-z0-9_-]{16,}$", join_url)
@@ -75,7 +77,7 @@ def test_coordinator_creates_walk_and_participant_reports_from_qr_code(
     phone.locator("textarea[name=text]").fill("Stien er helt mørk, to lamper er gået.")
     phone.wait_for_load_state()  # deferred scripts attach the button's handler
     phone.locator("[data-locate]").click()
-    phone.wait_for_function("document.querySelector('input[name=lat]').value !== ''")
+    wait_until(phone, "document.querySelector('input[name=lat]').value !== ''")
     photo = tmp_path / "IMG_0001.jpg"
     camera_jpeg(photo)
     phone.locator("input[type=file][name=photos]:not([capture])").set_input_files(str(photo))
@@ -85,25 +87,25 @@ def test_coordinator_creates_walk_and_participant_reports_from_qr_code(
     # The participant sees their own observation with the photo.
     phone.locator(".obs-card").first.wait_for()
     assert "Stien er helt mørk" in phone.locator(".obs-card").first.inner_text()
-    phone.wait_for_function(
+    wait_until(
+        phone,
         "(() => { const i = document.querySelector('.obs-card .thumbs img');"
-        " return i && i.complete && i.naturalWidth > 0; })()"
+        " return i && i.complete && i.naturalWidth > 0; })()",
     )
     screenshot(phone, "my-observations")
 
     # Back on the coordinator's walk page: the observation is on the map and in the list.
     coordinator.reload()
-    coordinator.wait_for_function(
-        "document.querySelector('[data-obs-map]').dataset.markers === '1'"
-    )
+    wait_until(coordinator, "document.querySelector('[data-obs-map]').dataset.markers === '1'")
     assert coordinator.locator(".leaflet-marker-icon").count() == 1
     card = coordinator.locator(".obs-card").first
     assert "Stien er helt mørk" in card.inner_text()
     assert "Resident" in card.inner_text()
     # Thumbnails load lazily: bring the card on screen, below the walk's facts and map.
     card.scroll_into_view_if_needed()
-    coordinator.wait_for_function(
+    wait_until(
+        coordinator,
         "(() => { const i = document.querySelector('.obs-card .thumbs img');"
-        " return i && i.complete && i.naturalWidth > 0; })()"
+        " return i && i.complete && i.naturalWidth > 0; })()",
     )
     screenshot(coordinator, "walk-with-observation")

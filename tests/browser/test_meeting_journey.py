@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from fieldapp.demo import DEMO_ACCOUNTS
 
 from .conftest import screenshot
+from .waiting import wait_until
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
 # Around the demo walk's findings in Løvvangen (lon, lat as GeoJSON wants).
@@ -58,7 +59,8 @@ def join_and_vote(new_context, join_url, role, votes):
     for issue_id in votes:
         before = phone.locator("[data-votes-left]").inner_text()
         phone.locator(f'[data-finding="{issue_id}"] [data-vote]').click()
-        phone.wait_for_function(
+        wait_until(
+            phone,
             "before => document.querySelector('[data-votes-left]').textContent !== before",
             arg=before,
         )

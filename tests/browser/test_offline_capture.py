@@ -17,6 +17,7 @@ from fieldapp.extensions import db
 
 from .conftest import screenshot
 from .test_capture_journey import GPS, camera_jpeg
+from .waiting import wait_until
 
 MAX_UPLOAD = 500 * 1024
 
@@ -81,7 +82,7 @@ def test_observations_made_offline_wait_on_the_phone_and_arrive_once(
     # kept the capture page and everything it needs.
     phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
     phone.reload()
-    phone.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_until(phone, "navigator.serviceWorker.controller !== null")
     outbox_ready(phone)
 
     # In a dead spot: two observations, each with a 12 MP photo.

@@ -14,6 +14,7 @@ from fieldapp.extensions import db
 from .conftest import screenshot
 from .test_accessibility import axe_failures, wait_until_ready
 from .test_languages import compiled_catalogues  # noqa: F401  (the fixture, by name)
+from .waiting import wait_until
 
 GPS = {"latitude": 57.0622, "longitude": 9.9140, "accuracy": 12}  # Løvvangen
 pytestmark = pytest.mark.usefixtures("compiled_catalogues")
@@ -63,7 +64,7 @@ def test_coordinator_blurs_a_missed_area_and_hides_a_residents_photo(
     astronaut_file(photo_file)
     phone.wait_for_load_state()  # deferred scripts attach the button's handler
     phone.locator("[data-locate]").click()
-    phone.wait_for_function("document.querySelector('input[name=lat]').value !== ''")
+    wait_until(phone, "document.querySelector('input[name=lat]').value !== ''")
     phone.locator("input[type=file][name=photos]:not([capture])").set_input_files(str(photo_file))
     phone.locator("form[data-capture-form] button.primary").click()
     # Finding faces takes a moment on a busy server.

@@ -17,6 +17,7 @@ from fieldapp.demo import DEMO_ACCOUNTS
 from fieldapp.orgs.defaults import DEMO_STAFF
 
 from .conftest import screenshot
+from .waiting import wait_until
 
 DESKTOP = {"viewport": {"width": 1280, "height": 900}, "is_mobile": False, "has_touch": False}
 # Two fixes about 9 m apart on the path in Karolinelunden: the same lamp.
@@ -58,7 +59,7 @@ def report(new_context, join_url, fix, text, email=None) -> str:
     phone.locator("textarea[name=text]").fill(text)
     phone.wait_for_load_state()  # deferred scripts attach the button's handler
     phone.locator("[data-locate]").click()
-    phone.wait_for_function("document.querySelector('input[name=lat]').value !== ''")
+    wait_until(phone, "document.querySelector('input[name=lat]').value !== ''")
     if email:
         phone.locator("details.follow-email summary").click()
         phone.locator("input[name=reporter_email]").fill(email)

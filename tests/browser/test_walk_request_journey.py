@@ -20,6 +20,7 @@ from fieldapp.walkrequests.models import WalkRequest
 from fieldapp.walks.models import Walk
 
 from .conftest import screenshot
+from .waiting import wait_until
 
 RESIDENT_EMAIL = "beboer.karolinelunden@example.dk"
 
@@ -70,7 +71,7 @@ def test_resident_requests_a_walk_at_karolinelunden_and_a_coordinator_accepts_it
     phone.get_by_label("Beboer", exact=True).check()
     phone.get_by_label("Hvor skal vi gå?").fill("Karolinelunden, Aalborg")
     phone.locator("[data-pin-map]").click()  # a pin where the map is centred: the city centre
-    phone.wait_for_function("document.querySelector('input[name=lat]').value !== ''")
+    wait_until(phone, "document.querySelector('input[name=lat]').value !== ''")
     assert phone.locator("[data-position-status]").inner_text() == "Nålen er sat på kortet."
     phone.get_by_label("Hvorfor? Hvad føles utrygt, og hvornår?").fill(
         "Stien langs skråningen er helt mørk efter kl. 17, og buskene gror ind over den."
