@@ -11,6 +11,7 @@ coordinator (so the views, templates and queries are what users get):
 
 * the triage list (/triage/) with typical filters, and a second page through its keyset cursor;
 * the map data endpoint (/triage/map.geojson) for a city-wide and a neighbourhood bbox;
+* needs attention (/attention/, per organisation) and the coordinator's start page with its counts;
 * the dashboards: success criteria (/stats/, /stats/area/<id>) and analyses (/stats/analyses/).
 
 Each request is repeated --runs times after one warm-up; p50/p95 in ms and p95 as a ratio of
@@ -452,6 +453,9 @@ def scenarios(now: datetime) -> list[tuple[str, str, str]]:
             f"/triage/map.geojson?kind=issues&status=all&bbox={hood}",
         ),  # noqa: E501
         ("map", "observations, no bbox", "/triage/map.geojson?kind=observations"),
+        ("attention", "needs attention, all organisations", "/attention/"),
+        ("attention", "needs attention, administration 1", "/attention/?org=1"),
+        ("attention", "coordinator start page (counts)", "/walks/"),
         ("dashboard", "criteria, municipality", "/stats/"),
         ("dashboard", "criteria, area 1", "/stats/area/9000"),
         ("dashboard", "analyses, default period", "/stats/analyses/"),
@@ -548,7 +552,9 @@ def main() -> int:
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG))
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--groups", default="list,map,dashboard", help="which requests to time")
+    parser.add_argument(
+        "--groups", default="list,map,attention,dashboard", help="which requests to time"
+    )
     parser.add_argument(
         "--reuse",
         metavar="URL",
