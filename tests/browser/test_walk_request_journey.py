@@ -78,7 +78,7 @@ def test_resident_requests_a_walk_at_karolinelunden_and_a_coordinator_accepts_it
     )
     phone.get_by_label("Belysning").check()
     phone.get_by_label("Om aftenen, efter mørkets frembrud").check()
-    phone.get_by_label("Din e-mailadresse (valgfrit)").fill(RESIDENT_EMAIL)
+    phone.get_by_label("Din e-mailadresse (frivilligt)").fill(RESIDENT_EMAIL)
     phone.get_by_label("Ja, send mig en e-mail, når min anmodning er besvaret").check()
     screenshot(phone, "walk-request-form")
     phone.get_by_role("button", name="Send anmodning").click()
