@@ -50,5 +50,10 @@ status=0
 echo "=== lint (ruff) ==="
 "$BIN/ruff" check . || status=1
 run_suite sqlite "sqlite://" "$@" || status=1
-run_suite postgresql "$PG_URL_BASE/$PG_TEST_DB" "$@" || status=1
+# The page sweeps (axe, tap targets, CSP violations over every page, in both languages) check
+# rendering, which does not depend on the database, and are the slowest part: once, on SQLite.
+# Every journey and every other test runs on both databases.
+SWEEPS=(--ignore=tests/browser/test_accessibility.py --ignore=tests/browser/test_csp.py
+        --ignore-glob='tests/browser/test_a11y_*.py')
+run_suite postgresql "$PG_URL_BASE/$PG_TEST_DB" "${SWEEPS[@]}" "$@" || status=1
 exit $status
