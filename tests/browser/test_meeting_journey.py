@@ -17,7 +17,6 @@ from pypdf import PdfReader
 from fieldapp.demo import DEMO_ACCOUNTS
 
 from .conftest import screenshot
-from .waiting import wait_until
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}, "is_mobile": False, "has_touch": False}
 # Around the demo walk's findings in Løvvangen (lon, lat as GeoJSON wants).
@@ -56,14 +55,13 @@ def join_and_vote(new_context, join_url, role, votes):
     phone.locator(f"input[name=role][value={role}]").check()
     phone.locator("form button[type=submit]").last.click()
     phone.wait_for_url("**/findings")
+    phone.wait_for_load_state()  # the vote buttons are wired up by a deferred script
+    left = phone.locator("[data-votes-left]")
     for issue_id in votes:
-        before = phone.locator("[data-votes-left]").inner_text()
+        before = left.inner_text()
         phone.locator(f'[data-finding="{issue_id}"] [data-vote]').click()
-        wait_until(
-            phone,
-            "before => document.querySelector('[data-votes-left]').textContent !== before",
-            arg=before,
-        )
+        # A locator assertion compares whitespace-normalised text and polls without eval (CSP).
+        expect(left).not_to_have_text(before, timeout=10_000)
     return phone
 
 
