@@ -9,15 +9,12 @@ the page is full or a scan budget is spent, and then hands out a cursor where it
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from shapely.geometry import Point
-from sqlalchemy import Select, and_, case, exists, false, func, literal, or_, select
+from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from fieldapp.areas.models import Area
@@ -32,6 +29,12 @@ from fieldapp.triage.filters import (
     utc_hour_candidates,
 )
 from fieldapp.triage.models import Issue
+from fieldapp.triage.paging import (
+    decode_cursor,
+    encode_cursor,
+    rows_after,
+    sort_spec,
+)
 from fieldapp.triage.sqlfuncs import contains_text, utc_hour
 from fieldapp.triage.workflow import OPEN_STATUSES, is_overdue
 from fieldapp.walks.models import Walk
@@ -42,15 +45,7 @@ COUNT_CAP = 999
 MAP_LIMIT = 2000
 # Rows read at most for one page when a Python check (polygon, local hour) drops rows.
 SCAN_BUDGET = 5000
-PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
-# Sorts issues without a due date after every real one.
-NO_DUE_DATE = datetime(9000, 1, 1, tzinfo=UTC)
-
 Bbox = tuple[float, float, float, float]  # south, west, north, east
-
-
-class BadCursor(ValueError):
-    """A paging cursor that was edited, is for another sort, or is simply garbage."""
 
 
 @dataclass(frozen=True)
@@ -59,99 +54,12 @@ class Page:
     next_cursor: str | None
 
 
-@dataclass(frozen=True)
-class _SortSpec:
-    exprs: tuple
-    descending: bool
-    key_of: Callable[[object], tuple]
-
-
 def _issue_observations():
     # The backref exists once the mappers are configured; a query is what configures them.
     from sqlalchemy.orm import configure_mappers
 
     configure_mappers()
     return Issue.observations
-
-
-def _sort_spec(kind: str, sort: str) -> _SortSpec:
-    model = Observation if kind == "observations" else Issue
-    descending = sort != "oldest"
-    if kind == "observations" and sort == "priority":
-        return _SortSpec(
-            (func.coalesce(Observation.severity, 0), Observation.created_at, Observation.id),
-            True,
-            lambda o: (o.severity or 0, o.created_at, o.id),
-        )
-    if kind == "issues" and sort == "priority":
-        rank = case(PRIORITY_RANK, value=Issue.priority, else_=PRIORITY_RANK["normal"])
-        return _SortSpec(
-            (rank, Issue.created_at, Issue.id),
-            True,
-            lambda i: (PRIORITY_RANK.get(i.priority, 1), i.created_at, i.id),
-        )
-    if kind == "issues" and sort == "due":
-        due = func.coalesce(Issue.due_at, literal(NO_DUE_DATE, Issue.due_at.type))
-        return _SortSpec((due, Issue.id), False, lambda i: (i.due_at or NO_DUE_DATE, i.id))
-    if sort == "due":  # observations have no due date: newest first
-        descending = True
-    return _SortSpec((model.created_at, model.id), descending, lambda r: (r.created_at, r.id))
-
-
-def _after(spec: _SortSpec, values: tuple):
-    """Rows strictly after `values` in the sort order, written as an OR of prefixes.
-
-    Expanded rather than a row-value comparison so every bound value gets its column's type
-    (UTC datetimes are stored differently on SQLite and PostgreSQL).
-    """
-    terms = []
-    for i, expr in enumerate(spec.exprs):
-        equal = [e == v for e, v in zip(spec.exprs[:i], values[:i], strict=True)]
-        step = expr < values[i] if spec.descending else expr > values[i]
-        terms.append(and_(*equal, step))
-    return or_(*terms)
-
-
-def encode_cursor(kind: str, sort: str, values: tuple) -> str:
-    raw = [v.isoformat() if isinstance(v, datetime) else v for v in values]
-    data = json.dumps({"k": kind, "s": sort, "v": raw}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, kind: str, sort: str, spec: _SortSpec) -> tuple:
-    """:raise BadCursor: not ours, or for another list or sort."""
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if data["k"] != kind or data["s"] != sort or len(data["v"]) != len(spec.exprs):
-            raise BadCursor(cursor)
-        values = []
-        for expected, value in zip(spec.key_of(_SAMPLE), data["v"], strict=True):
-            if isinstance(expected, datetime):
-                parsed = datetime.fromisoformat(value)
-                if parsed.tzinfo is None:
-                    raise BadCursor(cursor)
-                values.append(parsed.astimezone(UTC))
-            elif isinstance(value, int) and not isinstance(value, bool):
-                values.append(value)
-            else:
-                raise BadCursor(cursor)
-        return tuple(values)
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise BadCursor(cursor) from exc
-
-
-class _Sample:
-    """Stands in for a row so decode_cursor learns which key positions hold datetimes."""
-
-    id = 0
-    severity = 0
-    priority = "normal"
-    created_at = NO_DUE_DATE
-    due_at = NO_DUE_DATE
-
-
-_SAMPLE = _Sample()
 
 
 def _covers(area: Area, lat: float | None, lon: float | None) -> bool:
@@ -303,7 +211,7 @@ def list_page(
     :raise BadCursor: a cursor that does not belong to this list and sort.
     """
     now = now or utcnow()
-    spec = _sort_spec(f.kind, f.sort)
+    spec = sort_spec(f.kind, f.sort)
     model = Observation if f.kind == "observations" else Issue
     if f.kind == "observations":
         query, checks = _observation_query(session, f, tz, now, include_in_issues)
@@ -324,7 +232,7 @@ def list_page(
     scanned = 0
     last_scanned = None
     while True:
-        step = query if after is None else query.where(_after(spec, after))
+        step = query if after is None else query.where(rows_after(spec, after))
         batch = session.scalars(step.limit(chunk)).unique().all()
         scanned += len(batch)
         for row in batch:

@@ -17,7 +17,8 @@ from fieldapp.triage.access import is_staff, triage_user_required
 from fieldapp.triage.blueprint import bp
 from fieldapp.triage.filters import Filters, parse_filters
 from fieldapp.triage.models import Issue
-from fieldapp.triage.queries import BadCursor, list_page
+from fieldapp.triage.paging import BadCursor
+from fieldapp.triage.queries import list_page
 from fieldapp.triage.view_helpers import administrations, template_values, timezone
 
 QUEUE_DEFAULTS = Filters(kind="issues", status="active", sort="due")

@@ -22,10 +22,10 @@ from fieldapp.triage.blueprint import bp
 from fieldapp.triage.duplicates import suggest_duplicates
 from fieldapp.triage.filters import Filters, parse_filters
 from fieldapp.triage.forms import CreateIssueForm
+from fieldapp.triage.paging import BadCursor
 from fieldapp.triage.queries import (
     COUNT_CAP,
     MAP_LIMIT,
-    BadCursor,
     list_page,
     map_features,
     tab_counts,

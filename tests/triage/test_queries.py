@@ -10,7 +10,8 @@ from triage_factories import LAT, LON, T0, make_admin, make_area, make_issue, ma
 
 from fieldapp.extensions import db
 from fieldapp.triage.filters import Filters, parse_filters, utc_hour_candidates
-from fieldapp.triage.queries import BadCursor, encode_cursor, list_page
+from fieldapp.triage.paging import BadCursor, encode_cursor
+from fieldapp.triage.queries import list_page
 
 TZ = "Europe/Copenhagen"
 
