@@ -16,18 +16,16 @@ dialogue forum (achieved, "established in 2017" moved to 2025) and a lighting pl
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.areas.models import Area
-from fieldapp.capture.models import Observation
 from fieldapp.orgs.defaults import FIRE, HOUSING, PARKS_ROADS, POLICE
 from fieldapp.orgs.models import Administration
 from fieldapp.plans.models import ActionItem
 from fieldapp.stats.models import CriterionValue, SuccessCriterion
-from fieldapp.triage.models import Issue, IssueEvent
 from fieldapp.walks.models import Walk
 
 COORDINATOR = "Tryghedskoordinator, Aalborg Kommune"
@@ -92,48 +90,6 @@ INDEX_VALUES = (
     (2025, "H1", 63.5, "Politiets tryghedsindeks, 1. halvår 2025"),
     (2025, "H2", 64.1, "Politiets tryghedsindeks, 2. halvår 2025"),
     (2026, "H1", 65.2, "Politiets tryghedsindeks, 1. halvår 2026"),
-)
-VANDALISM = (
-    "Anmeldelser af hærværk og graffiti falder 10 % om året",
-    {
-        "kind": "yearly_change",
-        "target": -10,
-        "direction": "at_most",
-        "category": "vandalism",
-        "data_source": "fieldapp: observationer i kategorien hærværk og graffiti i Løvvangen "
-        "(før 2024: boligselskabets reparationssager).",
-        "measured_by": COORDINATOR,
-    },
-)
-# Vandalism reports per year before the demo walk (which adds one more in its month):
-# 14 in 2024, 12 in 2025 (−14 %), 7 in 2026 up to September.
-VANDALISM_REPORTS = {2024: 14, 2025: 12, 2026: 7}
-VANDALISM_TEXTS = (
-    "Graffiti på gavlen ved vaskeriet.",
-    "Knust rude i opgangsdøren.",
-    "Ødelagt bænk ved legepladsen.",
-    "Tags på cykelskuret.",
-)
-# (title, due date, linked action item: description, deadline, done on)
-MILESTONES = (
-    (
-        "Dialogforum for Løvvangen etableret",
-        date(2025, 6, 30),
-        (
-            "Dialogforum med beboere, politi og kommune: første møde",
-            date(2025, 6, 30),
-            date(2025, 5, 20),
-        ),
-    ),
-    (
-        "Belysningsplan for Løvvangen vedtaget senest 30. juni 2027",
-        date(2027, 6, 30),
-        (
-            "Belysningsplan for Løvvangen: udkast til Teknik- og Miljøudvalget",
-            date(2027, 5, 31),
-            None,
-        ),
-    ),
 )
 
 # (description, administration name, deadline, status, completed on, initiative)
@@ -247,7 +203,9 @@ def seed_demo_stats(session: Session) -> dict:
         return {}  # no demo area, or already seeded
     admins = {a.name: a for a in session.scalars(select(Administration))}
     added = {"criteria": 0, "values": 0, "action_items": 0, "walks": 0}
-    added["observations"] = _seed_vandalism(session, area, admins.get(HOUSING))
+    from fieldapp.demo_criteria_shapes import seed_change_and_milestones, seed_vandalism
+
+    added["observations"] = seed_vandalism(session, area, admins.get(HOUSING))
     for title, kind, target, extra in CRITERIA:
         criterion = SuccessCriterion(
             area_id=area.id,
@@ -267,7 +225,7 @@ def seed_demo_stats(session: Session) -> dict:
                 )
                 added["values"] += 1
         added["criteria"] += 1
-    added["criteria"] += _seed_change_and_milestones(session, area, admins)
+    added["criteria"] += seed_change_and_milestones(session, area, admins)
     session.add(
         SuccessCriterion(
             area_id=None,
@@ -315,88 +273,3 @@ def seed_demo_stats(session: Session) -> dict:
         added["walks"] += 1
     session.flush()
     return added
-
-
-def _seed_vandalism(session: Session, area: Area, housing: Administration | None) -> int:
-    """Vandalism reports spread over each year (2026: January to September), each handled as
-    a repair case by the housing association within a week — so they are resolved issues,
-    not new work in the triage queue."""
-    added = 0
-    for year, n in VANDALISM_REPORTS.items():
-        months = 9 if year == 2026 else 12
-        for i in range(n):
-            at = datetime(year, 1, 10, 15, tzinfo=UTC) + timedelta(days=(months * 30 * i) // n)
-            done = at + timedelta(days=7)
-            text = VANDALISM_TEXTS[i % len(VANDALISM_TEXTS)]
-            lat, lon = 57.0690 + 0.0004 * (i % 5), 9.9100 + 0.0006 * (i % 4)
-            issue = Issue(
-                title=text.rstrip("."),
-                category="vandalism",
-                lat=lat,
-                lon=lon,
-                status="resolved",
-                area_id=area.id,
-                administration_id=housing.id if housing else None,
-                created_at=at,
-                updated_at=done,
-                status_changed_at=done,
-            )
-            issue.events = [
-                IssueEvent(at=at, kind="created", to_status="new"),
-                IssueEvent(at=done, kind="status", from_status="new", to_status="resolved"),
-            ]
-            session.add(issue)
-            session.add(
-                Observation(
-                    area_id=area.id,
-                    issue=issue,
-                    category="vandalism",
-                    safety=2,
-                    severity=2,
-                    text=text,
-                    lat=lat,
-                    lon=lon,
-                    source="open311",
-                    created_at=at,
-                    updated_at=at,
-                )
-            )
-            added += 1
-    return added
-
-
-def _seed_change_and_milestones(session: Session, area: Area, admins: dict) -> int:
-    title, fields = VANDALISM
-    session.add(
-        SuccessCriterion(area_id=area.id, title=title, first_year=2024, last_year=2027, **fields)
-    )
-    housing, parks = admins.get(HOUSING), admins.get(PARKS_ROADS)
-    for title, due, (description, deadline, done_on) in MILESTONES:
-        item = ActionItem(
-            area_id=area.id,
-            description=description,
-            administration_id=(parks if "Belysning" in title else housing).id
-            if (parks and housing)
-            else None,
-            responsible_person="" if (parks and housing) else "Tryghedskoordinatoren",
-            deadline=deadline,
-            status="done" if done_on else "in_progress",
-            completed_at=datetime(done_on.year, done_on.month, done_on.day, 11, tzinfo=UTC)
-            if done_on
-            else None,
-        )
-        session.add(item)
-        session.flush()
-        session.add(
-            SuccessCriterion(
-                area_id=area.id,
-                title=title,
-                kind="milestone",
-                target=1,
-                due_date=due,
-                action_item_id=item.id,
-                data_source="Handleplanen i fieldapp.",
-                measured_by=COORDINATOR,
-            )
-        )
-    return 1 + len(MILESTONES)
