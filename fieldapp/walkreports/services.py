@@ -82,19 +82,6 @@ def find_published(session: Session, token: str) -> WalkReport | None:
     )
 
 
-def in_published_report(session: Session, photo_id: int) -> bool:
-    """Whether a coordinator chose the photo for a published report, which makes it public."""
-    return (
-        session.scalar(
-            select(WalkReportPhoto.photo_id)
-            .join(WalkReport, WalkReport.id == WalkReportPhoto.report_id)
-            .where(WalkReportPhoto.photo_id == photo_id, WalkReport.published_at.is_not(None))
-            .limit(1)
-        )
-        is not None
-    )
-
-
 def save_draft(
     session: Session, walk: Walk, introduction: str, photo_ids: Iterable[int]
 ) -> WalkReport:
