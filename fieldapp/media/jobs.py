@@ -118,9 +118,9 @@ def process_job(
         processed = process_photo(storage.read(raw), max_bytes=max_bytes)
     except PhotoRejected as exc:
         outcome = _fail(session, job, _describe(exc), now, permanent=True)
-    except FileNotFoundError as exc:  # removed by hand or lost with a disk: nothing to retry
-        outcome = _fail(session, job, _describe(exc), now, permanent=True)
-    except Exception as exc:  # memory, disk, a library bug: worth another attempt later
+    except Exception as exc:
+        # Memory, disk, a library bug, or a raw file this worker cannot see (a worker started
+        # without the shared upload storage): worth another attempt once that is fixed.
         outcome = _fail(session, job, _describe(exc), now, permanent=False)
     else:
         stage_photos(session, storage, [processed])
