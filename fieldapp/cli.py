@@ -9,7 +9,6 @@ from fieldapp.auth.models import ROLES
 from fieldapp.auth.services import AccountError, create_user
 from fieldapp.extensions import db
 
-
 PHOTO_BATCH = 10  # photos per round, so due mail never waits behind a long photo queue
 
 

@@ -111,9 +111,7 @@ class Photo(TimestampMixin, Base):
     # "processing": only the raw upload is stored (a PhotoJob turns it into the renditions; until
     # then `digest` is the raw file's and names no public file, and the sizes are predicted from
     # its header); "ready"; "failed": the pixels could not be decoded, nothing is shown.
-    status: Mapped[str] = mapped_column(
-        String(12), default="ready", server_default=text("'ready'")
-    )
+    status: Mapped[str] = mapped_column(String(12), default="ready", server_default=text("'ready'"))
 
     @property
     def has_original(self) -> bool:

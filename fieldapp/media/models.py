@@ -22,9 +22,7 @@ class PhotoJob(Base):
     __table_args__ = (Index("ix_photo_job_status_next", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    photo_id: Mapped[int] = mapped_column(
-        ForeignKey("photo.id", ondelete="CASCADE"), unique=True
-    )
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photo.id", ondelete="CASCADE"), unique=True)
     # The unprocessed, unblurred upload in storage (see storage.raw_name); never served.
     raw_name: Mapped[str] = mapped_column(String(80), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,6 +1,7 @@
 """Bringing photo storage back in line with the database after a crash. No Flask here.
 
-Three kinds of leftover (a raw upload waiting for the photo worker counts as referenced), each with one safe answer:
+Three kinds of leftover, each with one safe answer (a raw upload that a pending photo job
+still needs counts as referenced, like a rendition):
 - a temp file staged for a final name that a Photo row refers to: the crash came after the
   commit and before the rename, so the rename is finished now (the row needs that file);
 - any other temp file older than `temp_age`: an upload that never committed, removed (younger

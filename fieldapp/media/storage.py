@@ -18,9 +18,7 @@ from typing import Protocol
 _TEMP_PREFIX = ".tmp-"
 _DIGEST = re.compile(r"[0-9a-f]{2,128}")
 # A staged file names its final name, so a crash after the commit can still be completed.
-_STAGED = re.compile(
-    r"\.tmp-(?P<final>[0-9a-f]+(?:(?:_t|_o)?\.jpg|_r\.raw))\.[A-Za-z0-9_]+\.part"
-)
+_STAGED = re.compile(r"\.tmp-(?P<final>[0-9a-f]+(?:(?:_t|_o)?\.jpg|_r\.raw))\.[A-Za-z0-9_]+\.part")
 
 
 class Storage(Protocol):

@@ -43,7 +43,9 @@ def test_resident_sees_a_placeholder_until_the_worker_has_processed_the_photo(
     # Saved at once; the photo is not there yet, and nothing on the page is a broken image.
     pending = phone.locator(".obs-card .photo-pending")
     pending.wait_for()
-    assert pending.inner_text().strip() == "Photo 1 is being processed. It appears here in a moment."
+    assert (
+        pending.inner_text().strip() == "Photo 1 is being processed. It appears here in a moment."
+    )
     assert phone.locator(".obs-card .thumbs img").count() == 0
     box = pending.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
