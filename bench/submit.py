@@ -238,23 +238,40 @@ def start_gunicorn(target: str, port: int, args, env: dict, cwd: str, log: Path)
     raise SystemExit(f"gunicorn did not start: {log.read_text()[-2000:]}")
 
 
-def drain_queue(env: dict) -> None:
-    """Run `flask process-photos` once over what the timed rounds queued; print its pace."""
-    flask = str(Path(sys.executable).with_name("flask"))
-    t0 = time.perf_counter()
-    # Our own flask from the venv with fixed arguments.
-    out = subprocess.run(  # noqa: S603
-        [flask, "--app", "fieldapp", "process-photos"],
-        cwd=str(ROOT),
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    seconds = time.perf_counter() - t0
-    done = int(re.search(r"(\d+) photos ready", out).group(1))
-    each = f", {seconds * 1000 / done:.0f} ms per photo incl. start-up" if done else ""
-    print(f"worker afterwards: {out} ({seconds:.1f} s{each})")
+def last_errors(log: Path, limit: int = 3) -> list[str]:
+    """The distinct exception lines a server logged (the cause of its 500s)."""
+    if not log.exists():
+        return []
+    lines = log.read_text(errors="replace").splitlines()
+    causes = [line.strip() for line in lines if re.match(r"^\w+(\.\w+)*(Error|Exception): ", line)]
+    return list(dict.fromkeys(causes))[-limit:]
+
+
+def drain_sample(db_url: str, upload_dir: str, n: int = 20) -> None:
+    """Process `n` of the photos the timed rounds queued, as the worker would; print the pace.
+
+    A sample, not the whole backlog: hundreds of photos would take minutes on a shared machine.
+    """
+    from fieldapp import create_app
+    from fieldapp.extensions import db
+    from fieldapp.media.jobs import pending_count, process_due
+    from fieldapp.media.views import get_storage
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "UPLOAD_DIR": upload_dir})
+    with app.app_context():
+        queued = pending_count(db.session)
+        t0, c0 = time.perf_counter(), time.process_time()
+        counts = process_due(
+            db.session, get_storage(), max_bytes=app.config["MAX_PHOTO_BYTES"], batch=n
+        )
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        db.engine.dispose()
+    if counts.done:
+        print(
+            f"worker afterwards: {queued} photos queued; {counts.done} processed "
+            f"({counts.failed} failed) at {wall * 1000 / counts.done:.0f} ms wall, "
+            f"{cpu * 1000 / counts.done:.0f} ms CPU per photo (decode, blur, encode, files)"
+        )
 
 
 def main() -> int:
@@ -359,6 +376,9 @@ def main() -> int:
                 errs = set(pooled["app"]["err"] + pooled["bare"]["err"])
                 if errs:
                     print(f"      status codes of failed requests: {sorted(errs)}")
+                    for log in ("app.log", "bare.log"):
+                        for cause in last_errors(Path(tmp, log)):
+                            print(f"      {log}: {cause}")
     finally:
         for proc in procs:
             proc.terminate()
@@ -366,7 +386,7 @@ def main() -> int:
             proc.wait(timeout=30)
     print(f"\nload average after: {tuple(round(x, 2) for x in os.getloadavg())}")
     if args.photo_processing == "queue" and args.photo != "no":
-        drain_queue(env)
+        drain_sample(db_url, f"{tmp}/uploads")
     print(f"goal: p95 app <= {GOAL_RATIO} x p95 bare (issue 6)")
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
