@@ -123,10 +123,15 @@ def process_job(
         # without the shared upload storage): worth another attempt once that is fixed.
         outcome = _fail(session, job, _describe(exc), now, permanent=False)
     else:
-        stage_photos(session, storage, [processed])
-        _mark_ready(job.photo, processed)
-        session.delete(job)
-        outcome = "done"
+        try:
+            stage_photos(session, storage, [processed])
+        except OSError as exc:  # a full or unmounted disk: try again later
+            session.rollback()  # removes the files staged so far
+            outcome = _fail(session, job, _describe(exc), now, permanent=False)
+        else:
+            _mark_ready(job.photo, processed)
+            session.delete(job)
+            outcome = "done"
     session.commit()
     if outcome != "retry":
         _release_raw(session, storage, raw)

@@ -222,6 +222,31 @@ def test_storage_errors_are_retried_with_backoff_then_recorded(
     monkeypatch.setattr(storage, "read", real_read)
 
 
+def test_a_full_disk_while_writing_the_renditions_is_retried_and_leaves_no_file(
+    queued, client, participant, monkeypatch
+) -> None:
+    walk = participant
+    assert post_observation(client, walk, [(astronaut_jpeg(), "a.jpg")]).status_code == 302
+    storage = get_storage()
+    (raw,) = stored_files()
+    real_stage = storage.stage
+    calls = []
+
+    def full_after_one(name: str, data: bytes):
+        calls.append(name)
+        if len(calls) > 1:
+            raise OSError(28, "No space left on device")
+        return real_stage(name, data)
+
+    monkeypatch.setattr(storage, "stage", full_after_one)
+    counts = jobs.process_due(db.session, storage, max_bytes=10**8)
+    assert (counts.done, counts.retried) == (0, 1)
+    photo = only_photo()
+    assert photo.status == "processing" and "No space left" in photo.job.last_error
+    assert stored_files() == {raw}
+    assert not [p for p in storage.root.rglob(".tmp-*")], "a staged rendition was left behind"
+
+
 def test_same_picture_twice_keeps_the_raw_file_until_both_are_done(
     queued, client, participant, runner
 ) -> None:
