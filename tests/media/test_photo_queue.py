@@ -303,3 +303,22 @@ def test_deleting_a_queued_observation_drops_its_job_and_clean_orphans_its_raw_f
     assert "1 unreferenced files removed" in run(runner, "clean-orphans")
     assert not get_storage().exists(raw)
     assert "0 photos ready" in run(runner, "process-photos")
+
+
+def test_a_photo_another_worker_holds_is_skipped(queued, client, participant) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("FOR UPDATE SKIP LOCKED is PostgreSQL's; SQLite runs one worker")
+    walk = participant
+    assert post_observation(client, walk, [(astronaut_jpeg(), "a.jpg")]).status_code == 302
+    assert post_observation(client, walk, [(astronaut_jpeg(256), "b.jpg")]).status_code == 302
+    held, free = db.session.scalars(select(PhotoJob).order_by(PhotoJob.id)).all()
+    held_id, free_photo_id, held_photo_id = held.id, free.photo_id, held.photo_id
+    db.session.commit()
+
+    with db.engine.connect() as other_worker, other_worker.begin():
+        other_worker.execute(select(PhotoJob.id).where(PhotoJob.id == held_id).with_for_update())
+        counts = jobs.process_due(db.session, get_storage(), max_bytes=10**8)
+    assert (counts.done, counts.failed, counts.retried) == (1, 0, 0)
+    db.session.expire_all()
+    assert db.session.get(Photo, free_photo_id).status == "ready"
+    assert db.session.get(Photo, held_photo_id).status == "processing"
