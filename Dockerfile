@@ -2,8 +2,9 @@
 # Run:   docker run -p 8000:8000 -e DATABASE_URL=postgresql://... -e SECRET_KEY=... \
 #          -v fieldapp-uploads:/data/uploads fieldapp
 # Behind nginx add -e PROXY_HOPS=1 -e REDIS_URL=redis://...; see docs/deployment.md.
-# Mail:  run a second container from the same image with the same environment and
-#        `flask mail-worker` as its command; it delivers the outbox (MAIL_SERVER, MAIL_PORT ...).
+# Worker: run a second container from the same image with the same environment (and the same
+#        uploads volume) and `flask worker` as its command; it delivers the mail outbox
+#        (MAIL_SERVER, MAIL_PORT ...) and processes queued photos (blur, resize).
 FROM python:3.11.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -28,7 +28,7 @@ run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	@echo "fieldapp on http://localhost:$(PORT)/ (phones on the same network: this machine's address)"
-	@echo "mail: the worker runs alongside; without MAIL_SERVER it prints mail here instead of sending"
+	@echo "worker: runs alongside for mail and photos; without MAIL_SERVER it prints mail here instead of sending"
 	BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) bash scripts/run-app.sh
 
 test: install

@@ -7,7 +7,8 @@ orientation 6 and GPS: turn upright, drop all metadata, make a 1600 px web copy 
 thumbnail, encode both as progressive JPEG at the same quality.
 
 * pipeline: fieldapp.media.photos.process_photo (JPEG draft mode = reduced-scale DCT decode,
-  resize with reducing_gap).
+  then a BICUBIC resize of what is left (1.26x for 12 MP), the thumbnail from the web copy
+  with reducing_gap).
 * naive:    full decode, ImageOps.exif_transpose, LANCZOS resize to 1600 without reducing_gap,
   LANCZOS thumbnail from the web copy, same encoder settings.
 

@@ -1,7 +1,7 @@
 """Observation submission under load: the app under gunicorn vs. a bare Flask INSERT.
 
 Usage:  .venv/bin/python bench/submit.py [--clients 1,10,50] [--requests 40] [--rounds 3]
-            [--workers 3] [--threads 4] [--db sqlite|postgresql]
+            [--workers 3] [--threads 4] [--db sqlite|postgresql] [--photo-processing queue]
             [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/fa_benchsubmit]
 
 Both sides run under gunicorn with the production settings of the Dockerfile (`--workers
@@ -18,7 +18,11 @@ ${WEB_CONCURRENCY:-3} --threads 4`, each on a free loopback port, the same datab
 Clients are threads with http.client (keep-alive), each sending --requests submissions back
 to back. For each concurrency level the two sides alternate --rounds times, so drift in the
 machine's load hits both alike. Without and with a photo: a 1600x1200 JPEG (q80, as the
-capture page's resizer sends it), which the app validates, re-encodes and thumbnails.
+capture page's resizer sends it). With --photo-processing queue (production's default) the
+app checks it from its header and stores it raw in the request, and the worker re-encodes,
+blurs and thumbnails it later; with inline all of that happens in the request. No worker runs
+during the timed rounds; afterwards `flask process-photos` drains the queue and its time per
+photo is printed (the CPU the worker needs for what was submitted).
 Prints p50/p95/p99 latency, throughput and the p95 ratio app/bare (goal <= 1.5).
 """
 
@@ -234,6 +238,42 @@ def start_gunicorn(target: str, port: int, args, env: dict, cwd: str, log: Path)
     raise SystemExit(f"gunicorn did not start: {log.read_text()[-2000:]}")
 
 
+def last_errors(log: Path, limit: int = 3) -> list[str]:
+    """The distinct exception lines a server logged (the cause of its 500s)."""
+    if not log.exists():
+        return []
+    lines = log.read_text(errors="replace").splitlines()
+    causes = [line.strip() for line in lines if re.match(r"^\w+(\.\w+)*(Error|Exception): ", line)]
+    return list(dict.fromkeys(causes))[-limit:]
+
+
+def drain_sample(db_url: str, upload_dir: str, n: int = 20) -> None:
+    """Process `n` of the photos the timed rounds queued, as the worker would; print the pace.
+
+    A sample, not the whole backlog: hundreds of photos would take minutes on a shared machine.
+    """
+    from fieldapp import create_app
+    from fieldapp.extensions import db
+    from fieldapp.media.jobs import pending_count, process_due
+    from fieldapp.media.views import get_storage
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "UPLOAD_DIR": upload_dir})
+    with app.app_context():
+        queued = pending_count(db.session)
+        t0, c0 = time.perf_counter(), time.process_time()
+        counts = process_due(
+            db.session, get_storage(), max_bytes=app.config["MAX_PHOTO_BYTES"], batch=n
+        )
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        db.engine.dispose()
+    if counts.done:
+        print(
+            f"worker afterwards: {queued} photos queued; {counts.done} processed "
+            f"({counts.failed} failed) at {wall * 1000 / counts.done:.0f} ms wall, "
+            f"{cpu * 1000 / counts.done:.0f} ms CPU per photo (decode, blur, encode, files)"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", default="1,10,50")
@@ -244,6 +284,7 @@ def main() -> int:
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_SUBMIT_PG_URL", DEFAULT_PG))
     parser.add_argument("--photo", choices=("no", "yes", "both"), default="both")
+    parser.add_argument("--photo-processing", choices=("queue", "inline"), default="queue")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="bench-submit-")
@@ -265,6 +306,7 @@ def main() -> int:
         "DATABASE_URL": db_url,
         "SECRET_KEY": "bench-secret-" + uuid.uuid4().hex,
         "UPLOAD_DIR": f"{tmp}/uploads",
+        "PHOTO_PROCESSING": args.photo_processing,
     }
     app_port, bare_port = free_port(), free_port()
     procs = [
@@ -295,7 +337,8 @@ def main() -> int:
     print(
         f"Python {sys.version.split()[0]}, {args.db}, gunicorn --workers {args.workers} "
         f"--threads {args.threads}; {args.requests} requests per client x {args.rounds} rounds "
-        f"per side; photo {len(photo) / 1024:.0f} KB JPEG 1600x1200; load average "
+        f"per side; photo {len(photo) / 1024:.0f} KB JPEG 1600x1200, PHOTO_PROCESSING="
+        f"{args.photo_processing}; load average "
         f"{tuple(round(x, 2) for x in os.getloadavg())}\n"
     )
     head = (
@@ -333,12 +376,17 @@ def main() -> int:
                 errs = set(pooled["app"]["err"] + pooled["bare"]["err"])
                 if errs:
                     print(f"      status codes of failed requests: {sorted(errs)}")
+                    for log in ("app.log", "bare.log"):
+                        for cause in last_errors(Path(tmp, log)):
+                            print(f"      {log}: {cause}")
     finally:
         for proc in procs:
             proc.terminate()
         for proc in procs:
             proc.wait(timeout=30)
     print(f"\nload average after: {tuple(round(x, 2) for x in os.getloadavg())}")
+    if args.photo_processing == "queue" and args.photo != "no":
+        drain_sample(db_url, f"{tmp}/uploads")
     print(f"goal: p95 app <= {GOAL_RATIO} x p95 bare (issue 6)")
     shutil.rmtree(tmp, ignore_errors=True)
     return 0

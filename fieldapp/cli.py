@@ -9,6 +9,8 @@ from fieldapp.auth.models import ROLES
 from fieldapp.auth.services import AccountError, create_user
 from fieldapp.extensions import db
 
+PHOTO_BATCH = 10  # photos per round, so due mail never waits behind a long photo queue
+
 
 def register(app: Flask) -> None:
     from fieldapp.media.cli import register as register_photo_commands
@@ -127,18 +129,20 @@ def register(app: Flask) -> None:
         click.echo(f"api_key: {key}")
         click.echo("Store it now: it is not shown again and cannot be recovered.")
 
-    @app.cli.command("mail-worker")
-    @click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+    @click.option("--once", is_flag=True, help="Do what is due now, then exit.")
     @click.option("--interval", default=10.0, show_default=True, help="Seconds between polls.")
     @click.option("--batch", default=50, show_default=True, help="Messages per round at most.")
-    def mail_worker_command(once: bool, interval: float, batch: int) -> None:
-        """Deliver the e-mail outbox with retries. Without MAIL_SERVER, mail is printed instead.
+    def worker_command(once: bool, interval: float, batch: int) -> None:
+        """Deliver the e-mail outbox with retries and process queued photos (blur, resize).
 
-        Runs until stopped (Ctrl-C or SIGTERM); the message in hand is finished first.
+        Without MAIL_SERVER, mail is printed instead. Runs until stopped (Ctrl-C or SIGTERM);
+        the message or photo in hand is finished first.
         """
         import signal
         from datetime import timedelta
 
+        from fieldapp.media.jobs import JobCounts, process_due
+        from fieldapp.media.views import get_storage
         from fieldapp.notify.smtp import MailSettings, make_sender
         from fieldapp.notify.worker import run
 
@@ -150,6 +154,27 @@ def register(app: Flask) -> None:
         if not once:
             signal.signal(signal.SIGTERM, request_stop)
             signal.signal(signal.SIGINT, request_stop)
+        photos = JobCounts()
+        storage = get_storage()
+
+        def photo_task(should_stop) -> bool:
+            counts = process_due(
+                db.session,
+                storage,
+                max_bytes=app.config["MAX_PHOTO_BYTES"],
+                batch=PHOTO_BATCH,
+                should_stop=should_stop,
+            )
+            photos.done += counts.done
+            photos.failed += counts.failed
+            photos.retried += counts.retried
+            if counts.handled:
+                click.echo(
+                    f"photo-worker: {counts.done} photos ready, {counts.retried} to retry later, "
+                    f"{counts.failed} failed"
+                )
+            return counts.handled >= PHOTO_BATCH
+
         settings = MailSettings.from_config(app.config)
         click.echo(f"mail-worker: delivering via {settings.describe()}")
         keep_days = app.config.get("MAIL_KEEP_SENT_DAYS")
@@ -162,12 +187,21 @@ def register(app: Flask) -> None:
             batch=batch,
             keep_sent=timedelta(days=keep_days) if keep_days else None,
             should_stop=lambda: stop["requested"],
+            tasks=[photo_task],
         )
         click.echo(
             f"mail-worker: done: {totals.sent} sent, {totals.retried} to retry later, "
             f"{totals.failed} failed"
             + (f", {totals.purged} old sent messages deleted" if totals.purged else "")
         )
+        if photos.handled:
+            click.echo(
+                f"photo-worker: done: {photos.done} photos ready, {photos.retried} to retry "
+                f"later, {photos.failed} failed"
+            )
+
+    # One process serves both queues; "mail-worker" is the name older deployments start.
+    app.cli.add_command(app.cli.command("worker")(worker_command), "mail-worker")
 
     @app.cli.command("seed-administrations")
     def seed_administrations_command() -> None:

@@ -54,6 +54,9 @@ def from_environment(instance_path: Path) -> dict:
         "MAX_PHOTOS_PER_OBSERVATION": int(os.environ.get("MAX_PHOTOS_PER_OBSERVATION", "6")),
         # Unblurred originals are for triage staff only, and only this long (purge-originals).
         "ORIGINAL_PHOTO_RETENTION_DAYS": int(os.environ.get("ORIGINAL_PHOTO_RETENTION_DAYS", "90")),
+        # "queue": the request stores the checked upload and the worker (`flask worker`) makes
+        # the renditions; "inline": all in the request (no worker needed, slower submissions).
+        "PHOTO_PROCESSING": _choice("PHOTO_PROCESSING", ("queue", "inline")),
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "Europe/Copenhagen"),
         "LANGUAGES": ["da", "en"],
@@ -83,6 +86,14 @@ def from_environment(instance_path: Path) -> dict:
         ),
         **_mail_settings(),
     }
+
+
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    """The variable's value, one of `allowed` (the first is the default); a typo stops start-up."""
+    value = os.environ.get(name, "").strip().lower() or allowed[0]
+    if value not in allowed:
+        raise RuntimeError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
 
 
 def _flag(name: str, default: str = "0") -> bool:

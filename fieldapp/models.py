@@ -6,6 +6,7 @@ from fieldapp.audit.models import AuditEntry
 from fieldapp.auth.models import LoginThrottle, User
 from fieldapp.capture.models import Observation, Photo
 from fieldapp.groups.models import GroupMember, LocalGroup
+from fieldapp.media.models import PhotoJob
 from fieldapp.meetings.models import Decision, Meeting, MeetingParticipant, Vote
 from fieldapp.notify.models import OutboxMessage
 from fieldapp.open311.models import ApiClient
@@ -38,6 +39,7 @@ __all__ = [
     "IssueEvent",
     "Observation",
     "OutboxMessage",
+    "PhotoJob",
     "Participant",
     "Photo",
     "RoutingRule",

@@ -65,6 +65,9 @@ def _migrated_app(db_url, tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
             "SERVER_NAME": None,
+            # The whole pipeline in the request, so tests see the finished photo; the queued
+            # path has its own tests (tests/media/test_photo_queue.py).
+            "PHOTO_PROCESSING": "inline",
         }
     )
     with app.app_context():

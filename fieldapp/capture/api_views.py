@@ -26,7 +26,7 @@ from fieldapp.capture.services import WalkClosed, create_observation, find_by_cl
 from fieldapp.capture.uploads import process_uploads
 from fieldapp.capture.views import closed_message
 from fieldapp.extensions import db, limiter
-from fieldapp.media.photos import ProcessedPhoto
+from fieldapp.media.photos import Upload
 from fieldapp.media.views import get_storage
 from fieldapp.walks.join_views import get_walk_by_token_or_404
 from fieldapp.walks.participation import current_participant
@@ -52,10 +52,10 @@ def csrf_token(token: str):
     return response
 
 
-def _process_each(files: list[FileStorage]) -> tuple[list[ProcessedPhoto], list[dict]]:
+def _process_each(files: list[FileStorage]) -> tuple[list[Upload], list[dict]]:
     """Process the chosen files one by one: one refused photo does not cost the others."""
     chosen = [f for f in files if f and f.filename]
-    accepted: list[ProcessedPhoto] = []
+    accepted: list[Upload] = []
     refused: list[dict] = []
     for upload in chosen:
         # `already` makes files past the per-observation limit refused with the usual message.
@@ -65,12 +65,22 @@ def _process_each(files: list[FileStorage]) -> tuple[list[ProcessedPhoto], list[
     return accepted, refused
 
 
-def _result(observation: Observation, created: bool, refused: list[dict], status: int):
+def _summary(observation: Observation, accepted: int | None = None) -> dict:
+    """The answer's fields, read before the commit expires them (no reload queries after it);
+    `accepted`: the photos just attached, known without loading the collection."""
+    return {
+        "id": observation.id,
+        "tracking_code": observation.tracking_code,
+        "accepted": len(observation.photos) if accepted is None else accepted,
+    }
+
+
+def _result(summary: dict, created: bool, refused: list[dict], status: int):
     return jsonify(
-        id=observation.id,
-        tracking_code=observation.tracking_code,
+        id=summary["id"],
+        tracking_code=summary["tracking_code"],
         created=created,
-        photos={"accepted": len(observation.photos), "refused": refused},
+        photos={"accepted": summary["accepted"], "refused": refused},
     ), status
 
 
@@ -78,7 +88,7 @@ def _repeat(observation: Observation, participant_id: int):
     """The first result for a resent key; a key of someone else's observation reveals nothing."""
     if observation.participant_id != participant_id:
         return jsonify(error=_("This observation cannot be sent. Please write it again.")), 409
-    return _result(observation, created=False, refused=[], status=200)
+    return _result(_summary(observation), created=False, refused=[], status=200)
 
 
 @bp.post("/observations")
@@ -111,8 +121,9 @@ def submit(token: str):
     photos, refused = _process_each(request.files.getlist(form.photos.name))
     try:
         observation, _created = create_observation(
-            db.session, get_storage(), walk, participant, form.data, photos
+            db.session, get_storage(), walk, participant, form.data, photos, key_checked=True
         )
+        summary = _summary(observation, accepted=len(photos))
         db.session.commit()
     except WalkClosed:
         return jsonify(error=closed_message()), 409
@@ -123,4 +134,4 @@ def submit(token: str):
         if existing is None:
             raise
         return _repeat(existing, participant.id)
-    return _result(observation, created=True, refused=refused, status=201)
+    return _result(summary, created=True, refused=refused, status=201)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, false
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.db import Base, TimestampMixin
@@ -108,6 +108,10 @@ class Photo(TimestampMixin, Base):
     blur_regions: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     # Staff decided the photo must not be shown beyond triage at all.
     hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # "processing": only the raw upload is stored (a PhotoJob turns it into the renditions; until
+    # then `digest` is the raw file's and names no public file, and the sizes are predicted from
+    # its header); "ready"; "failed": the pixels could not be decoded, nothing is shown.
+    status: Mapped[str] = mapped_column(String(12), default="ready", server_default=text("'ready'"))
 
     @property
     def has_original(self) -> bool:
@@ -116,6 +120,16 @@ class Photo(TimestampMixin, Base):
     @property
     def is_public(self) -> bool:
         """May be shown beyond triage staff: blurred and not hidden."""
-        return self.blur_regions is not None and not self.hidden
+        return self.status == "ready" and self.blur_regions is not None and not self.hidden
+
+    @property
+    def is_listed(self) -> bool:
+        """Shown beyond triage: the blurred photo, or a placeholder until it is processed."""
+        return self.is_public or (self.status != "ready" and not self.hidden)
+
+    @property
+    def is_ready(self) -> bool:
+        """Its renditions exist; until then pages show a "being processed" placeholder."""
+        return self.status == "ready"
 
     observation: Mapped[Observation] = relationship(back_populates="photos")

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from fieldapp.areas.assign import assign_observation
 from fieldapp.capture.models import Observation, Photo
-from fieldapp.media.photos import ProcessedPhoto
+from fieldapp.media.models import PhotoJob
+from fieldapp.media.photos import CheckedUpload, Upload
 from fieldapp.media.staging import stage_photos
-from fieldapp.media.storage import LocalStorage
+from fieldapp.media.storage import LocalStorage, raw_name
 from fieldapp.taxonomy import CATEGORY_BY_CODE
 from fieldapp.walks.models import Participant, Walk
 
@@ -50,7 +51,7 @@ def _apply(observation: Observation, data: dict) -> None:
         observation.email_consent = consent
 
 
-def store_photos(session: Session, storage: LocalStorage, photos: Iterable[ProcessedPhoto]) -> None:
+def store_photos(session: Session, storage: LocalStorage, photos: Iterable[Upload]) -> None:
     """Stage the files with the transaction: final names only once `session` commits.
 
     See fieldapp/media/staging.py: a failed commit removes them, a crash leaves only temp files
@@ -59,9 +60,12 @@ def store_photos(session: Session, storage: LocalStorage, photos: Iterable[Proce
     stage_photos(session, storage, photos)
 
 
-def _attach(observation: Observation, photos: Iterable[ProcessedPhoto]) -> None:
+def _attach(observation: Observation, photos: Iterable[Upload]) -> None:
     start = max((p.position for p in observation.photos), default=-1) + 1
     for offset, photo in enumerate(photos):
+        if isinstance(photo, CheckedUpload):
+            observation.photos.append(_queued(photo, start + offset))
+            continue
         observation.photos.append(
             Photo(
                 position=start + offset,
@@ -79,24 +83,45 @@ def _attach(observation: Observation, photos: Iterable[ProcessedPhoto]) -> None:
         )
 
 
+def _queued(upload: CheckedUpload, position: int) -> Photo:
+    """A photo in state "processing" and its job, committed with the observation."""
+    photo = Photo(
+        position=position,
+        status="processing",
+        digest=upload.digest,
+        width=upload.width,
+        height=upload.height,
+        thumb_width=upload.thumb_width,
+        thumb_height=upload.thumb_height,
+        byte_size=len(upload.data),
+    )
+    PhotoJob(photo=photo, raw_name=raw_name(upload.digest))  # the backref puts it on photo.job
+    return photo
+
+
 def create_observation(
     session: Session,
     storage: LocalStorage,
     walk: Walk,
     participant: Participant | None,
     data: dict,
-    photos: list[ProcessedPhoto],
+    photos: list[Upload],
+    *,
+    key_checked: bool = False,
 ) -> tuple[Observation, bool]:
     """Create an observation with its photos; returns (observation, created).
 
     A repeated client key returns the first observation unchanged (created=False), so a phone
-    that resends after a lost response never makes a duplicate.
+    that resends after a lost response never makes a duplicate. `key_checked` says the caller
+    has just looked the key up and found nothing, which saves a second query on every submit;
+    a resend racing this one still hits the unique constraint.
 
     :raise WalkClosed: the walk is closed.
     """
-    existing = find_by_client_key(session, data.get("client_key"))
-    if existing is not None:
-        return existing, False
+    if not key_checked:
+        existing = find_by_client_key(session, data.get("client_key"))
+        if existing is not None:
+            return existing, False
     if not walk.accepts_observations:
         raise WalkClosed()
     observation = Observation(
@@ -116,7 +141,7 @@ def update_observation(
     storage: LocalStorage,
     observation: Observation,
     data: dict,
-    new_photos: list[ProcessedPhoto],
+    new_photos: list[Upload],
 ) -> Observation:
     """:raise WalkClosed: edits end when the walk is closed."""
     if not observation.walk.accepts_observations:

@@ -1,4 +1,10 @@
-"""Turning uploaded files into processed photos, with one clear message per refused file."""
+"""Turning uploaded files into photos, with one clear message per refused file.
+
+With PHOTO_PROCESSING = "queue" (production) the request only does what must happen before the
+user gets an answer: the size cap, the type by content and the pixel count from the header;
+the photo worker decodes, blurs and re-encodes later (media/jobs.py). With "inline" the whole
+pipeline runs here, as the test app and small installs without a worker use it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
-from fieldapp.media.photos import PhotoRejected, ProcessedPhoto, process_photo
+from fieldapp.media.photos import PhotoRejected, Upload, check_photo, process_photo
 
 
 def _reason(exc: PhotoRejected, max_mb: int) -> str:
@@ -20,14 +26,19 @@ def _reason(exc: PhotoRejected, max_mb: int) -> str:
     return messages.get(exc.code, _("it could not be read"))
 
 
-def process_uploads(
-    files: list[FileStorage], already: int = 0
-) -> tuple[list[ProcessedPhoto], list[str]]:
-    """Process every chosen file; return the accepted photos and one message per refusal."""
+def queued() -> bool:
+    """Whether photos are processed by the worker rather than in the request."""
+    return current_app.config.get("PHOTO_PROCESSING", "queue") == "queue"
+
+
+def process_uploads(files: list[FileStorage], already: int = 0) -> tuple[list[Upload], list[str]]:
+    """Check (queue) or process (inline) every chosen file; return the accepted photos and one
+    message per refusal."""
     max_bytes = current_app.config["MAX_PHOTO_BYTES"]
     limit = current_app.config["MAX_PHOTOS_PER_OBSERVATION"]
+    handle = check_photo if queued() else process_photo
     chosen = [f for f in files if f and f.filename]
-    photos: list[ProcessedPhoto] = []
+    photos: list[Upload] = []
     errors: list[str] = []
     if already + len(chosen) > limit:
         errors.append(_("You can add at most %(n)d photos to one observation.", n=limit))
@@ -36,7 +47,7 @@ def process_uploads(
         # Read one byte past the cap so an oversize file is refused without holding more.
         data = upload.stream.read(max_bytes + 1)
         try:
-            photos.append(process_photo(data, max_bytes=max_bytes))
+            photos.append(handle(data, max_bytes=max_bytes))
         except PhotoRejected as exc:
             errors.append(
                 _(

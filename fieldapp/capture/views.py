@@ -70,13 +70,20 @@ def new(token: str):
         else:
             try:
                 observation, _created = create_observation(
-                    db.session, get_storage(), walk, participant, form.data, photos
+                    db.session,
+                    get_storage(),
+                    walk,
+                    participant,
+                    form.data,
+                    photos,
+                    key_checked=existing is None,
                 )
             except WalkClosed:
                 abort(409)
+            sent_id = observation.id  # read before the commit expires it
             db.session.commit()
             flash(_("Thank you! Your observation is saved."), "success")
-            return redirect(url_for("capture.mine", token=token, sent=observation.id))
+            return redirect(url_for("capture.mine", token=token, sent=sent_id))
     status = 400 if form.errors else 200
     return render_template("capture/form.html", walk=walk, form=form, closed=False), status
 

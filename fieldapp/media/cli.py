@@ -1,4 +1,5 @@
-"""Photo commands: `purge-originals` (retention), `blur-photos` (photos from before blurring)."""
+"""Photo commands: `purge-originals` (retention), `blur-photos` (photos from before blurring),
+`process-photos` (drain the photo queue once)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,10 @@ def register(app: Flask) -> None:
         storage = get_storage()
         done = 0
         for photo_id in db.session.scalars(
-            select(Photo.id).where(Photo.blur_regions.is_(None)).order_by(Photo.id)
+            # A photo still in the queue is blurred by the worker; one that failed has no pixels.
+            select(Photo.id)
+            .where(Photo.blur_regions.is_(None), Photo.status == "ready")
+            .order_by(Photo.id)
         ).all():
             photo = db.session.get(Photo, photo_id)
             old = blur_stored_photo(db.session, storage, photo)
@@ -59,3 +63,18 @@ def register(app: Flask) -> None:
                 discard_public(db.session, storage, old)
             done += 1
         click.echo(f"blur-photos: {done} photos blurred.")
+
+    @app.cli.command("process-photos")
+    def process_photos_command() -> None:
+        """Process every queued photo that is due now, then exit (for cron, tests, catch-up).
+
+        The long-running `worker` does the same continuously.
+        """
+        from fieldapp.media.jobs import drain, pending_count
+        from fieldapp.media.views import get_storage
+
+        counts = drain(db.session, get_storage(), max_bytes=current_app.config["MAX_PHOTO_BYTES"])
+        click.echo(
+            f"process-photos: {counts.done} photos ready, {counts.retried} to retry later, "
+            f"{counts.failed} failed; {pending_count(db.session)} still queued."
+        )

@@ -1,6 +1,7 @@
 """Bringing photo storage back in line with the database after a crash. No Flask here.
 
-Three kinds of leftover, each with one safe answer:
+Three kinds of leftover, each with one safe answer (a raw upload that a pending photo job
+still needs counts as referenced, like a rendition):
 - a temp file staged for a final name that a Photo row refers to: the crash came after the
   commit and before the rename, so the rename is finished now (the row needs that file);
 - any other temp file older than `temp_age`: an upload that never committed, removed (younger
@@ -20,9 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fieldapp.capture.models import Photo
+from fieldapp.media.models import PhotoJob
 from fieldapp.media.storage import LocalStorage, original_name, photo_names
 
-_PHOTO_FILE = re.compile(r"[0-9a-f]{2}/[0-9a-f]+(_t|_o)?\.jpg")
+_PHOTO_FILE = re.compile(r"[0-9a-f]{2}/[0-9a-f]+((_t|_o)?\.jpg|_r\.raw)")
 
 
 @dataclass
@@ -43,6 +45,8 @@ def referenced_names(session: Session) -> set[str]:
     )
     for digest in session.scalars(originals.distinct()):
         names.add(original_name(digest))
+    # Raw uploads still waiting for the photo worker (media/jobs.py deletes them when done).
+    names.update(session.scalars(select(PhotoJob.raw_name).where(PhotoJob.status == "pending")))
     return names
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from fieldapp.media.photos import ProcessedPhoto
-from fieldapp.media.storage import LocalStorage, original_name, photo_names
+from fieldapp.media.photos import CheckedUpload, ProcessedPhoto
+from fieldapp.media.storage import LocalStorage, original_name, photo_names, raw_name
 
 _KEY = "fieldapp_staged_photos"
 # Test-only fault injection: "before_commit:SECONDS" or "after_commit:SECONDS" makes a request
@@ -31,10 +31,19 @@ _KEY = "fieldapp_staged_photos"
 FAULT_ENV = "FIELDAPP_FAULT_PAUSE"
 
 
-def stage_photos(session: Session, storage: LocalStorage, photos: Iterable[ProcessedPhoto]) -> None:
-    """Write the files under temp names; they become final when `session` commits."""
+def stage_photos(
+    session: Session, storage: LocalStorage, photos: Iterable[ProcessedPhoto | CheckedUpload]
+) -> None:
+    """Write the files under temp names; they become final when `session` commits.
+
+    A processed photo stages its three renditions, a checked upload (for the photo queue) its
+    raw bytes; the worker stages the renditions it makes through here too.
+    """
     staged: list[tuple[LocalStorage, Path]] = session.info.setdefault(_KEY, [])
     for photo in photos:
+        if isinstance(photo, CheckedUpload):
+            staged.append((storage, storage.stage(raw_name(photo.digest), photo.data)))
+            continue
         web_name, thumb_name = photo_names(photo.digest)
         staged.append((storage, storage.stage(web_name, photo.web)))
         staged.append((storage, storage.stage(thumb_name, photo.thumb)))

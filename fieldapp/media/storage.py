@@ -18,7 +18,7 @@ from typing import Protocol
 _TEMP_PREFIX = ".tmp-"
 _DIGEST = re.compile(r"[0-9a-f]{2,128}")
 # A staged file names its final name, so a crash after the commit can still be completed.
-_STAGED = re.compile(r"\.tmp-(?P<final>[0-9a-f]+(?:_t|_o)?\.jpg)\.[A-Za-z0-9_]+\.part")
+_STAGED = re.compile(r"\.tmp-(?P<final>[0-9a-f]+(?:(?:_t|_o)?\.jpg|_r\.raw))\.[A-Za-z0-9_]+\.part")
 
 
 class Storage(Protocol):
@@ -49,6 +49,14 @@ def original_name(digest: str) -> str:
     if not _DIGEST.fullmatch(digest):
         raise ValueError(f"not a hex digest: {digest!r}")
     return f"{digest[:2]}/{digest}_o.jpg"
+
+
+def raw_name(digest: str) -> str:
+    """An upload waiting for the photo worker, stored as sent (any format, unblurred, with its
+    metadata): the suffix keeps it apart from every rendition, and no view serves it."""
+    if not _DIGEST.fullmatch(digest):
+        raise ValueError(f"not a hex digest: {digest!r}")
+    return f"{digest[:2]}/{digest}_r.raw"
 
 
 class LocalStorage:

@@ -94,7 +94,8 @@ def photo(photo_id: int, variant: str):
         if not (is_triage_for(photo) and photo.has_original):
             abort(404)
         return _send(original_name(photo.original_digest))
-    if not _may_see(photo):
+    # Until the worker made them there are no renditions, and the raw upload is never served.
+    if not (photo.is_ready and _may_see(photo)):
         abort(404)
     web_name, thumb_name = photo_names(photo.digest)
     return _send(web_name if variant == "web" else thumb_name)
@@ -172,6 +173,10 @@ def add_region(photo_id: int):
     form = BlurRegionForm()
     if not form.validate_on_submit():
         return _render_privacy(photo, form, 400)
+    if not photo.is_ready:
+        # Nothing to blur yet; the worker blurs what it finds, then staff can add to it.
+        flash(_("The photo is still being processed. Try again in a moment."), "error")
+        return _render_privacy(photo, form, 409)
     storage = get_storage()
     replaced = add_blur_region(db.session, storage, photo, form.region())
     db.session.commit()

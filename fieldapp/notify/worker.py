@@ -9,7 +9,7 @@ writer anyway, so one worker is the setup there.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -146,8 +146,13 @@ def run(
     keep_sent: timedelta | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     sleep: Callable[[float], None] = time.sleep,
+    tasks: Sequence[Callable[[Callable[[], bool]], bool]] = (),
 ) -> Totals:
     """The worker loop: deliver due mail, then poll every `interval` seconds until stopped.
+
+    `tasks` are other queues served by the same process (the photo queue): each is called once
+    per round with `should_stop` and returns whether more may be due right now. One process
+    for every queue is one thing less to deploy.
 
     With `once`, deliver everything that is due now (several batches if needed) and return.
     A database outage is reported and retried on the next poll instead of ending the worker.
@@ -160,6 +165,7 @@ def run(
                 sent, failed, retried = deliver_due(
                     session, send, batch=batch, should_stop=should_stop
                 )
+            more = [task(should_stop) for task in tasks]
             now = utcnow()
             if keep_sent is not None and (last_purge is None or now - last_purge >= PURGE_EVERY):
                 totals.purged += purge_sent(session, keep_sent, now=now)
@@ -167,7 +173,7 @@ def run(
                 last_purge = now
         except SQLAlchemyError as exc:
             session.rollback()
-            echo(f"mail-worker: database error, trying again later: {_describe(exc)}")
+            echo(f"worker: database error, trying again later: {_describe(exc)}")
             if once:
                 raise
             sleep(interval)
@@ -178,7 +184,7 @@ def run(
         totals.retried += retried
         if sent or failed or retried:
             echo(f"mail-worker: {sent} sent, {retried} to retry later, {failed} failed")
-        if sent + failed + retried >= batch:
+        if sent + failed + retried >= batch or any(more):
             continue  # more may be due right now
         if once:
             break

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from fieldapp.areas.assign import assign_observation
 from fieldapp.capture.models import Observation
 from fieldapp.capture.services import _attach, store_photos
-from fieldapp.media.photos import ProcessedPhoto
+from fieldapp.media.photos import Upload
 from fieldapp.media.storage import LocalStorage
 from fieldapp.open311.models import ApiClient, hash_api_key
 from fieldapp.taxonomy import CATEGORIES, CATEGORY_BY_CODE, N_, SAFETY_SCALE, Category
@@ -125,7 +125,7 @@ def create_request(
     session: Session,
     storage: LocalStorage,
     data: NewRequest,
-    photos: Iterable[ProcessedPhoto] = (),
+    photos: Iterable[Upload] = (),
 ) -> tuple[Observation, bool]:
     """Store a report as an observation without a walk; returns (observation, created).
 

@@ -173,7 +173,7 @@ def candidate_photos(session: Session, walk: Walk) -> list[Photo]:
         session.scalars(
             select(Photo)
             .join(Observation, Photo.observation_id == Observation.id)
-            .where(where)
+            .where(where, Photo.status == "ready")  # queued ones have no thumbnail yet
             .options(selectinload(Photo.observation))
             .order_by(Observation.created_at, Photo.position, Photo.id)
         )

@@ -36,15 +36,22 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def live_server(db_url, _migrated_app, tmp_path_factory):
-    app = create_app(
+def live_app(db_url, _migrated_app, tmp_path_factory):
+    """The live server's app; photos inline like the test app, a test may switch to the queue."""
+    return create_app(
         {
             "SECRET_KEY": "browser-test-secret",
             "SQLALCHEMY_DATABASE_URI": db_url,
             "UPLOAD_DIR": str(tmp_path_factory.mktemp("live-uploads")),
             "RATELIMIT_ENABLED": False,
+            "PHOTO_PROCESSING": "inline",
         }
     )
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    app = live_app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

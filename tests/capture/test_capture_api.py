@@ -225,3 +225,43 @@ def test_walk_pages_register_the_service_worker_and_staff_pages_do_not(client, w
     mine = client.get(f"/w/{walk.join_token}/mine").get_data(as_text=True)
     assert "data-outbox" in mine and "data-reload-when-sent" in mine
     assert 'data-sw="/sw.js"' not in client.get("/login").get_data(as_text=True)
+
+
+def test_a_submission_without_photo_makes_no_redundant_query_and_a_resend_still_returns_it(
+    client, walk
+) -> None:
+    """The walk, the participant, one key lookup, the area (this walk has none, so by position)
+    and the INSERT: no second key lookup in the service, no reload of the observation or its
+    photos after the commit (bench/submit.py measures what that costs)."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, params, context, executemany) -> None:
+        verb, _, rest = statement.partition(" ")
+        if verb == "INSERT":
+            statements.append(f"INSERT {rest.split()[1]}")
+        elif verb == "SELECT":
+            statements.append(f"SELECT {rest.split('.', 1)[0]}")
+
+    token = walk.join_token  # loaded now, so the test's own attribute access is not counted
+    assert token
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        resp = submit(client, walk, client_key="count-key-001")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert resp.status_code == 201, resp.data
+    assert statements == [
+        "SELECT walk",
+        "SELECT participant",
+        "SELECT observation",
+        "SELECT area",
+        "INSERT observation",
+    ]
+    first = resp.get_json()
+    assert first["photos"] == {"accepted": 0, "refused": []}
+    again = submit(client, walk, client_key="count-key-001", text="Sendt igen")
+    assert again.status_code == 200
+    assert again.get_json() == {**first, "created": False}
+    assert count(Observation) == 1

@@ -6,6 +6,10 @@ after the photo files are written but before the commit, and after the commit bu
 files got their final names (the last two through the FIELDAPP_FAULT_PAUSE injection point).
 Afterwards: no Photo row without its files, the observation either fully there or absent, and
 after `clean-orphans` no file that no row refers to.
+
+Both photo modes: "inline" stages the three renditions in the request; "queue" (production)
+stages only the raw upload, which the photo worker (`process-photos`) later turns into the
+renditions before deleting it.
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ from fieldapp.capture.models import Observation, Photo
 from fieldapp.extensions import db
 from fieldapp.media.storage import original_name, photo_names
 
+# Files the request stages: the renditions inline, the raw upload when queued.
+STAGED = {"inline": 3, "queue": 1}
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -54,7 +61,9 @@ def free_port() -> int:
 class Server:
     """gunicorn serving fieldapp in its own process group, so SIGKILL takes master and worker."""
 
-    def __init__(self, db_url: str, upload_dir: Path, log: Path, fault: str = "") -> None:
+    def __init__(
+        self, db_url: str, upload_dir: Path, log: Path, fault: str = "", mode: str = "inline"
+    ) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {
@@ -64,6 +73,7 @@ class Server:
             "UPLOAD_DIR": str(upload_dir),
             "SECRET_KEY": "crash-test-secret",
             "FIELDAPP_FAULT_PAUSE": fault,
+            "PHOTO_PROCESSING": mode,
         }
         self.log = log.open("ab")
         self.proc = subprocess.Popen(  # noqa: S603  (fixed argv: this interpreter, gunicorn)
@@ -176,8 +186,8 @@ def temp_files(root: Path) -> list[Path]:
 def final_files(root: Path) -> set[str]:
     return {
         p.relative_to(root).as_posix()
-        for p in root.rglob("*.jpg")
-        if p.is_file() and not p.name.startswith(".")
+        for p in root.rglob("*")
+        if p.is_file() and not p.name.startswith(".") and p.suffix in (".jpg", ".raw")
     }
 
 
@@ -191,7 +201,11 @@ def assert_consistent(root: Path, client_key: str, *, after_clean: bool) -> Obse
     db.session.rollback()
     referenced: set[str] = set()
     for photo in db.session.scalars(select(Photo)):
-        names = photo_names(photo.digest)
+        if photo.status == "processing":
+            assert photo.job is not None, "a photo in the queue without its job"
+            names = (photo.job.raw_name,)  # no renditions yet: only the raw upload
+        else:
+            names = photo_names(photo.digest)
         if photo.has_original:
             names = (*names, original_name(photo.original_digest))
         referenced.update(names)
@@ -234,8 +248,8 @@ def crash_setup(app, db_url, make_walk, tmp_path, kit):
     root.mkdir()
     servers: list[Server] = []
 
-    def start(fault: str = "") -> tuple[Server, Phone]:
-        server = Server(db_url, root, tmp_path / "gunicorn.log", fault)
+    def start(fault: str = "", mode: str = "inline") -> tuple[Server, Phone]:
+        server = Server(db_url, root, tmp_path / "gunicorn.log", fault, mode)
         servers.append(server)
         return server, Phone(server, walk, kit)
 
@@ -260,15 +274,28 @@ def test_server_killed_while_the_body_streams_keeps_nothing(
     assert_consistent(root, "crash-midbody-01", after_clean=True)
 
 
-@pytest.mark.parametrize("endpoint", ["api", "form"])
+def process_photos(runner, app, root: Path, monkeypatch) -> str:
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(root))
+    monkeypatch.delitem(app.extensions, "fieldapp_storage", raising=False)
+    result = runner.invoke(args=["process-photos"])
+    assert result.exit_code == 0, result.output
+    app.extensions.pop("fieldapp_storage", None)
+    return result.output
+
+
+MODES = [("api", "inline"), ("form", "inline"), ("api", "queue"), ("form", "queue")]
+
+
+@pytest.mark.parametrize(("endpoint", "mode"), MODES)
 def test_server_killed_after_files_written_before_commit_leaves_no_observation(
-    crash_setup, runner, app, monkeypatch, endpoint
+    crash_setup, runner, app, monkeypatch, endpoint, mode
 ) -> None:
     root, start = crash_setup
-    server, phone = start(fault="before_commit:120")
+    staged = STAGED[mode]
+    server, phone = start(fault="before_commit:120", mode=mode)
     request = phone.request_bytes("crash-precommit1", big_jpeg(), endpoint)
     sock = phone.send(request, pause=0.005)
-    wait_for(lambda: len(temp_files(root)) == 3, "the web, thumbnail and original temp files")
+    wait_for(lambda: len(temp_files(root)) == staged, f"the {staged} staged temp files")
     server.kill()
     sock.close()
     assert observation_with("crash-precommit1") is None
@@ -276,19 +303,19 @@ def test_server_killed_after_files_written_before_commit_leaves_no_observation(
     assert_consistent(root, "crash-precommit1", after_clean=False)
     # Younger than an hour: maybe a request still running, so kept.
     assert "0 abandoned temp files" in clean_orphans(runner, app, root, monkeypatch)
-    assert len(temp_files(root)) == 3
+    assert len(temp_files(root)) == staged
     age(temp_files(root))
     output = clean_orphans(runner, app, root, monkeypatch)
-    assert "3 abandoned temp files removed" in output
+    assert f"{staged} abandoned temp files removed" in output
     assert_consistent(root, "crash-precommit1", after_clean=True)
 
 
-@pytest.mark.parametrize("endpoint", ["api", "form"])
+@pytest.mark.parametrize(("endpoint", "mode"), MODES)
 def test_server_killed_after_commit_before_rename_is_completed_by_clean_orphans(
-    crash_setup, runner, app, monkeypatch, auth, endpoint
+    crash_setup, runner, app, monkeypatch, auth, endpoint, mode
 ) -> None:
     root, start = crash_setup
-    server, phone = start(fault="after_commit:120")
+    server, phone = start(fault="after_commit:120", mode=mode)
     request = phone.request_bytes("crash-postcommit", big_jpeg(), endpoint)
     sock = phone.send(request, pause=0.005)
     wait_for(lambda: observation_with("crash-postcommit") is not None, "the commit")
@@ -297,8 +324,15 @@ def test_server_killed_after_commit_before_rename_is_completed_by_clean_orphans(
     observation = assert_consistent(root, "crash-postcommit", after_clean=False)
     assert observation is not None and final_files(root) == set()
     output = clean_orphans(runner, app, root, monkeypatch)
-    assert "3 committed uploads completed" in output
+    assert f"{STAGED[mode]} committed uploads completed" in output
     observation = assert_consistent(root, "crash-postcommit", after_clean=True)
+    if mode == "queue":
+        # The completed raw upload is what the worker needs; afterwards only renditions remain.
+        assert observation.photos[0].status == "processing"
+        assert "1 photos ready" in process_photos(runner, app, root, monkeypatch)
+        observation = assert_consistent(root, "crash-postcommit", after_clean=True)
+        assert observation.photos[0].status == "ready"
+        assert not list(root.rglob("*.raw"))
     # The photo is really served again.
     monkeypatch.setitem(app.config, "UPLOAD_DIR", str(root))
     auth.login("coordinator")
@@ -310,20 +344,25 @@ def test_server_killed_after_commit_before_rename_is_completed_by_clean_orphans(
     app.extensions.pop("fieldapp_storage", None)
 
 
+@pytest.mark.parametrize("mode", ["inline", "queue"])
 def test_completed_upload_then_deleted_photo_leaves_only_what_rows_need(
-    crash_setup, runner, app, monkeypatch
+    crash_setup, runner, app, monkeypatch, mode
 ) -> None:
     root, start = crash_setup
-    server, phone = start()
+    server, phone = start(mode=mode)
     sock = phone.send(phone.request_bytes("crash-complete1", big_jpeg()))
     answer = b""
     while chunk := sock.recv(65536):
         answer += chunk
     sock.close()
     assert b" 201 " in answer.split(b"\r\n")[0], answer[:300]
-    assert temp_files(root) == [] and len(final_files(root)) == 3
+    assert temp_files(root) == [] and len(final_files(root)) == STAGED[mode]
     assert_consistent(root, "crash-complete1", after_clean=True)
     server.kill()
+    if mode == "queue":
+        assert "1 photos ready" in process_photos(runner, app, root, monkeypatch)
+        assert temp_files(root) == [] and len(final_files(root)) == 3  # the raw file is gone
+        assert_consistent(root, "crash-complete1", after_clean=True)
     # The reporter deletes the observation: its files are now orphans, removed by the command.
     db.session.delete(observation_with("crash-complete1"))
     db.session.commit()
