@@ -1,13 +1,13 @@
 """photo queue: photo.status and the photo_job table (processing off the request path)
 
-Revision ID: photoq_1
+Revision ID: 0012
 Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "photoq_1"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
