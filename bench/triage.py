@@ -2,6 +2,7 @@
 
 Usage:  .venv/bin/python bench/triage.py [--observations 1000000] [--db sqlite|postgresql|both]
             [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/fa_benchdata] [--runs 20]
+            [--keep PATH] [--groups list,map,attention,dashboard] [--reuse URL]
 
 Builds a fresh database with the app's migrations and demo data (`flask seed-demo`: users,
 administrations, criteria), then bulk-loads N observations and N/5 issues spread over 10 years
@@ -561,6 +562,12 @@ def main() -> int:
         help="measure a database an earlier run loaded (migrated to head and analysed first), "
         "e.g. after adding an index, instead of generating and loading",
     )
+    parser.add_argument(
+        "--keep",
+        metavar="PATH",
+        help="write the SQLite database to PATH (replaced if it exists) and keep it for "
+        "--reuse sqlite:///PATH; without it the file lives in a temporary directory",
+    )
     args = parser.parse_args()
     if args.reuse:
         return reuse(args.reuse, args.runs, set(args.groups.split(",")))
@@ -574,7 +581,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-triage-") as tmp:
         for engine in engines:
             if engine == "sqlite":
-                url = f"sqlite:///{tmp}/bench.sqlite"
+                path = Path(args.keep) if args.keep else Path(tmp) / "bench.sqlite"
+                if args.keep:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.unlink(missing_ok=True)
+                url = f"sqlite:///{path.resolve()}"
             else:
                 url = args.pg_url
                 reset_postgresql(url)
