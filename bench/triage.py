@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from fieldapp import create_app  # noqa: E402
+from fieldapp.triage.models import NO_DUE_DATE, PRIORITY_RANK  # noqa: E402
 
 GOAL_MS = 100.0
 COORDINATOR = ("koordinator@fieldapp.dk", "tryg-demo-2026")
@@ -209,7 +210,7 @@ WALK_COLS = (
 )
 ISSUE_COLS = (
     "id, title, description, category, lat, lon, priority, status, administration_id, area_id, "
-    "due_at, status_changed_at, created_at, updated_at"
+    "due_at, status_changed_at, created_at, updated_at, priority_rank, due_sort"
 )
 OBS_COLS = (
     "id, walk_id, category, safety, severity, text, lat, lon, accuracy_m, location_source, "
@@ -253,6 +254,8 @@ def rows_for(data, area_ids, admin_ids, now, ts):
             ts(created),
             ts(created),
             ts(created),
+            PRIORITY_RANK[prio],
+            ts(due or NO_DUE_DATE),
         )
         for iid, a, created, status, cat, lat, lon, prio, due in issues
     ]
