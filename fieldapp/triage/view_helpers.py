@@ -14,7 +14,10 @@ from fieldapp.triage import filters as triage_filters
 from fieldapp.triage.workflow import PRIORITY_LABELS, STATUS_LABELS, STATUSES, is_overdue
 from fieldapp.walks.models import Walk
 
-MAX_WALK_OPTIONS = 300
+# The walk filter offers the latest walks; an older one is reached from its walk page (a
+# "triage these observations" link), which keeps it selected here. 300 options with formatted
+# times were a third of the page's cost at 1M rows (bench/triage.py).
+MAX_WALK_OPTIONS = 40
 
 
 def timezone() -> str:
@@ -62,13 +65,15 @@ def error_message(code: str) -> str:
     return messages.get(code, _("That change is not possible."))
 
 
-def filter_options() -> dict:
-    """Choices for the filter selects: recent walks, every area, every administration."""
+def filter_options(selected_walk_id: int | None = None) -> dict:
+    """Choices for the filter selects: recent walks (and the selected one, however old), every
+    area, every administration."""
+    columns = (Walk.id, Walk.title, Walk.starts_at)
     walks = db.session.execute(
-        select(Walk.id, Walk.title, Walk.starts_at)
-        .order_by(Walk.starts_at.desc(), Walk.id.desc())
-        .limit(MAX_WALK_OPTIONS)
+        select(*columns).order_by(Walk.starts_at.desc(), Walk.id.desc()).limit(MAX_WALK_OPTIONS)
     ).all()
+    if selected_walk_id and selected_walk_id not in {w.id for w in walks}:
+        walks += db.session.execute(select(*columns).where(Walk.id == selected_walk_id)).all()
     return {
         "walks": walks,
         "areas": list_areas(db.session),
