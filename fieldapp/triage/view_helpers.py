@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from fieldapp.areas.services import list_areas
 from fieldapp.extensions import db
 from fieldapp.orgs.models import Administration
+from fieldapp.taxonomy import SEVERITY_LABELS
 from fieldapp.triage import filters as triage_filters
 from fieldapp.triage.workflow import PRIORITY_LABELS, STATUS_LABELS, STATUSES, is_overdue
 from fieldapp.walks.models import Walk
@@ -104,4 +105,7 @@ def template_values() -> dict:
         "TIMES_OF_DAY": triage_filters.TIMES_OF_DAY,
         "is_overdue": is_overdue,
         "status_labels": lambda: {code: _(label) for code, label in STATUSES},
+        # Translated once per table rather than per row (gettext is a context lookup each time).
+        "priority_labels": lambda: {code: _(label) for code, label in PRIORITY_LABELS.items()},
+        "severity_labels": lambda: {code: _(label) for code, label in SEVERITY_LABELS.items()},
     }
