@@ -78,7 +78,7 @@ def _observation_query(
     if f.category:
         query = query.where(Observation.category == f.category)
     if f.q:
-        query = query.where(text_search(Observation, f.q))
+        query = query.where(text_search(session, Observation, f.q))
     start, end = local_day_bounds(f.date_from, f.date_to, tz)
     if start:
         query = query.where(Observation.created_at >= start)
@@ -147,7 +147,7 @@ def _issue_query(session: Session, f: Filters, tz: str, now: datetime):
     if f.category:
         query = query.where(Issue.category == f.category)
     if f.q:
-        query = query.where(text_search(Issue, f.q))
+        query = query.where(text_search(session, Issue, f.q))
     if f.walk_id:
         query = query.where(
             or_(
