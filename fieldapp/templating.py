@@ -43,6 +43,11 @@ def register(app: Flask) -> None:
         """Translated category labels for map scripts, which get codes in their data."""
         return {c.code: _(c.label) for c in taxonomy.CATEGORIES}
 
+    @app.template_filter("capped")
+    def capped_filter(value: int, cap: int = 999) -> str:
+        """A count that stopped at cap + 1 (services count no further) reads "999+"."""
+        return f"{cap}+" if value > cap else str(value)
+
     @app.template_filter("datetime")
     def datetime_filter(value, style: str = "medium"):
         """Local time in the reader's language; named styles keep Danish and English idiomatic."""

@@ -91,6 +91,10 @@ def run_migrations_online():
 
     conf_args = current_app.extensions["migrate"].configure_args
     conf_args.setdefault("render_item", render_item)
+    # Full-text search objects live outside the models (migration tlist_1).
+    from fieldapp.triage.sqlfuncs import models_describe
+
+    conf_args.setdefault("include_name", models_describe)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

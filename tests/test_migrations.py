@@ -8,15 +8,19 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from fieldapp.extensions import db
+from fieldapp.triage.sqlfuncs import models_describe
 
 
 def _tables() -> set[str]:
-    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    names = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    return {name for name in names if models_describe(name, "table")}
 
 
 def _diff() -> list:
     with db.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": models_describe}
+        )
         return compare_metadata(ctx, db.metadata)
 
 

@@ -11,6 +11,10 @@ from sqlalchemy.orm import Session
 
 from fieldapp.attention.sources import SOURCES, Item
 
+# Pages and the start page count no further than this and show "999+": at a million rows an
+# exact count of a backlog on every request costs more than the page (bench/triage.py).
+COUNT_CAP = 999
+
 
 def _query(fn: Callable, session: Session, org_id, now, owner_id: int | None):
     """The source's items, narrowed to one owner's when asked; None: the source cannot
@@ -25,14 +29,22 @@ def _query(fn: Callable, session: Session, org_id, now, owner_id: int | None):
 
 
 def count(
-    session: Session, fn: Callable, org_id: int | None, now: datetime, owner_id: int | None = None
+    session: Session,
+    fn: Callable,
+    org_id: int | None,
+    now: datetime,
+    owner_id: int | None = None,
+    cap: int | None = None,
 ) -> int:
+    """The source's items; with a cap, counting stops at cap + 1 (shown as "999+")."""
     result = _query(fn, session, org_id, now, owner_id)
     if result is None:
         return 0
     if isinstance(result, Select):
+        if cap is not None:
+            result = result.limit(cap + 1)
         return session.scalar(select(func.count()).select_from(result.subquery())) or 0
-    return len(result)
+    return len(result) if cap is None else min(len(result), cap + 1)
 
 
 def page(
@@ -79,11 +91,12 @@ def overview(
     owner_id: int | None = None,
     limit: int = 10,
     sources: Iterable[Callable] = SOURCES,
+    cap: int | None = None,
 ) -> list[Section]:
-    """Every source with its count and first items, the empty ones left out."""
+    """Every source with its count (capped if asked) and first items, the empty ones left out."""
     sections = []
     for fn in sources:
-        n = count(session, fn, org_id, now, owner_id)
+        n = count(session, fn, org_id, now, owner_id, cap)
         if n:
             items, next_after = page(session, fn, org_id, now, limit=limit, owner_id=owner_id)
             sections.append(Section(fn, n, items, next_after))
@@ -91,10 +104,21 @@ def overview(
 
 
 def group_counts(
-    session: Session, org_id: int | None, now: datetime, sources: Iterable[Callable] = SOURCES
+    session: Session,
+    org_id: int | None,
+    now: datetime,
+    sources: Iterable[Callable] = SOURCES,
+    cap: int | None = COUNT_CAP,
 ) -> dict[str, int]:
-    """Counts per group (unowned, overdue, stale, organisations) for the start page."""
+    """Counts per group (unowned, overdue, stale, organisations) for the start page.
+
+    Each source counts up to cap + 1; a group above the cap is cap + 1 ("999+"), so the start
+    page costs the same with a backlog of a thousand or of a million items.
+    """
     totals: dict[str, int] = {}
     for fn in sources:
-        totals[fn.info.group] = totals.get(fn.info.group, 0) + count(session, fn, org_id, now)
+        n = count(session, fn, org_id, now, cap=cap)
+        totals[fn.info.group] = totals.get(fn.info.group, 0) + n
+    if cap is not None:
+        totals = {group: min(n, cap + 1) for group, n in totals.items()}
     return totals

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fieldapp.attention import settings
-from fieldapp.attention.services import Section, count, overview, page
+from fieldapp.attention.services import COUNT_CAP, Section, count, overview, page
 from fieldapp.attention.sources import GROUP_LABELS, SOURCES_BY_CODE
 from fieldapp.db import utcnow
 from fieldapp.errors import abort_with
@@ -73,9 +73,10 @@ def index():
         if fn is None:
             abort(404)
         items, next_after = page(db.session, fn, org_id, now, after=after, limit=PAGE_SIZE)
-        sections = [Section(fn, count(db.session, fn, org_id, now), items, next_after)]
+        n = count(db.session, fn, org_id, now, cap=COUNT_CAP)
+        sections = [Section(fn, n, items, next_after)]
     else:
-        sections = overview(db.session, org_id, now)
+        sections = overview(db.session, org_id, now, cap=COUNT_CAP)
     return render_template(
         "attention/index.html",
         org=org,
@@ -85,4 +86,5 @@ def index():
         after=after,
         group_labels=GROUP_LABELS,
         stale_days=settings.STALE_DAYS,
+        count_cap=COUNT_CAP,
     )

@@ -88,7 +88,7 @@ def index():
         "exports/index.html",
         filters=filters,
         errors={name: _(message) for name, message in errors.items()},
-        options=filter_options(),
+        options=filter_options(filters.walk_id),
         downloads=downloads,
         areas=list_areas(db.session),
         years=[year, year - 1, year - 2],

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from fieldapp.db import Base, TimestampMixin, utcnow
 from fieldapp.orgs.models import Administration
+
+PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
+# The due-date sort key of an issue without a due date: after every real one.
+NO_DUE_DATE = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 class Issue(TimestampMixin, Base):
@@ -24,6 +28,9 @@ class Issue(TimestampMixin, Base):
         # Needs attention: open issues by owner, and stale ones by their last status change.
         Index("ix_issue_owner_status", "owner_id", "status"),
         Index("ix_issue_status_changed", "status", "status_changed_at"),
+        # The "priority" and "due date" sorts of the triage list, read in index order.
+        Index("ix_issue_priority_rank", "priority_rank", "created_at", "id"),
+        Index("ix_issue_due_sort", "due_sort", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -44,6 +51,10 @@ class Issue(TimestampMixin, Base):
         ForeignKey("area.id", ondelete="SET NULL"), index=True
     )
     due_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Stored sort keys (kept in step by the validators below): an index can serve an ORDER BY
+    # on a column, not on a CASE over the priority text or a COALESCE of due_at.
+    priority_rank: Mapped[int] = mapped_column(default=PRIORITY_RANK["normal"], server_default="1")
+    due_sort: Mapped[datetime] = mapped_column(default=NO_DUE_DATE)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("issue.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -55,6 +66,16 @@ class Issue(TimestampMixin, Base):
     events: Mapped[list[IssueEvent]] = relationship(
         back_populates="issue", cascade="all, delete-orphan", order_by="IssueEvent.id"
     )
+
+    @validates("priority")
+    def _rank_priority(self, _key: str, priority: str) -> str:
+        self.priority_rank = PRIORITY_RANK.get(priority, PRIORITY_RANK["normal"])
+        return priority
+
+    @validates("due_at")
+    def _due_sort_key(self, _key: str, due_at: datetime | None) -> datetime | None:
+        self.due_sort = due_at if due_at is not None else NO_DUE_DATE
+        return due_at
 
 
 class IssueEvent(Base):

@@ -13,14 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, case, func, literal, or_
+from sqlalchemy import and_, func, or_
 
 from fieldapp.capture.models import Observation
-from fieldapp.triage.models import Issue
+from fieldapp.triage.models import NO_DUE_DATE, PRIORITY_RANK, Issue
 
-PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
-# Sorts issues without a due date after every real one.
-NO_DUE_DATE = datetime(9000, 1, 1, tzinfo=UTC)
+__all__ = ["NO_DUE_DATE", "PRIORITY_RANK", "BadCursor", "SortSpec", "sort_spec"]
 
 
 class BadCursor(ValueError):
@@ -44,15 +42,15 @@ def sort_spec(kind: str, sort: str) -> SortSpec:
             lambda o: (o.severity or 0, o.created_at, o.id),
         )
     if kind == "issues" and sort == "priority":
-        rank = case(PRIORITY_RANK, value=Issue.priority, else_=PRIORITY_RANK["normal"])
+        # Stored rank (ix_issue_priority_rank): the index order is the list order.
         return SortSpec(
-            (rank, Issue.created_at, Issue.id),
+            (Issue.priority_rank, Issue.created_at, Issue.id),
             True,
-            lambda i: (PRIORITY_RANK.get(i.priority, 1), i.created_at, i.id),
+            lambda i: (i.priority_rank, i.created_at, i.id),
         )
     if kind == "issues" and sort == "due":
-        due = func.coalesce(Issue.due_at, literal(NO_DUE_DATE, Issue.due_at.type))
-        return SortSpec((due, Issue.id), False, lambda i: (i.due_at or NO_DUE_DATE, i.id))
+        # due_sort is due_at, or NO_DUE_DATE without one (ix_issue_due_sort).
+        return SortSpec((Issue.due_sort, Issue.id), False, lambda i: (i.due_sort, i.id))
     if sort == "due":  # observations have no due date: newest first
         descending = True
     return SortSpec((model.created_at, model.id), descending, lambda r: (r.created_at, r.id))
@@ -107,8 +105,10 @@ class _Sample:
     id = 0
     severity = 0
     priority = "normal"
+    priority_rank = 1
     created_at = NO_DUE_DATE
     due_at = NO_DUE_DATE
+    due_sort = NO_DUE_DATE
 
 
 _SAMPLE = _Sample()

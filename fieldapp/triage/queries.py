@@ -35,7 +35,7 @@ from fieldapp.triage.paging import (
     rows_after,
     sort_spec,
 )
-from fieldapp.triage.sqlfuncs import contains_text, utc_hour
+from fieldapp.triage.sqlfuncs import text_search, utc_hour
 from fieldapp.triage.workflow import OPEN_STATUSES, is_overdue
 from fieldapp.walks.models import Walk
 
@@ -78,7 +78,7 @@ def _observation_query(
     if f.category:
         query = query.where(Observation.category == f.category)
     if f.q:
-        query = query.where(contains_text(Observation.text, f.q))
+        query = query.where(text_search(session, Observation, f.q))
     start, end = local_day_bounds(f.date_from, f.date_to, tz)
     if start:
         query = query.where(Observation.created_at >= start)
@@ -147,9 +147,7 @@ def _issue_query(session: Session, f: Filters, tz: str, now: datetime):
     if f.category:
         query = query.where(Issue.category == f.category)
     if f.q:
-        query = query.where(
-            or_(contains_text(Issue.title, f.q), contains_text(Issue.description, f.q))
-        )
+        query = query.where(text_search(session, Issue, f.q))
     if f.walk_id:
         query = query.where(
             or_(

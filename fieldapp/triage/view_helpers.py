@@ -10,11 +10,15 @@ from wtforms.fields.choices import SelectChoice
 from fieldapp.areas.services import list_areas
 from fieldapp.extensions import db
 from fieldapp.orgs.models import Administration
+from fieldapp.taxonomy import SEVERITY_LABELS
 from fieldapp.triage import filters as triage_filters
 from fieldapp.triage.workflow import PRIORITY_LABELS, STATUS_LABELS, STATUSES, is_overdue
 from fieldapp.walks.models import Walk
 
-MAX_WALK_OPTIONS = 300
+# The walk filter offers the latest walks; an older one is reached from its walk page (a
+# "triage these observations" link), which keeps it selected here. 300 options with formatted
+# times were a third of the page's cost at 1M rows (bench/triage.py).
+MAX_WALK_OPTIONS = 40
 
 
 def timezone() -> str:
@@ -62,13 +66,15 @@ def error_message(code: str) -> str:
     return messages.get(code, _("That change is not possible."))
 
 
-def filter_options() -> dict:
-    """Choices for the filter selects: recent walks, every area, every administration."""
+def filter_options(selected_walk_id: int | None = None) -> dict:
+    """Choices for the filter selects: recent walks (and the selected one, however old), every
+    area, every administration."""
+    columns = (Walk.id, Walk.title, Walk.starts_at)
     walks = db.session.execute(
-        select(Walk.id, Walk.title, Walk.starts_at)
-        .order_by(Walk.starts_at.desc(), Walk.id.desc())
-        .limit(MAX_WALK_OPTIONS)
+        select(*columns).order_by(Walk.starts_at.desc(), Walk.id.desc()).limit(MAX_WALK_OPTIONS)
     ).all()
+    if selected_walk_id and selected_walk_id not in {w.id for w in walks}:
+        walks += db.session.execute(select(*columns).where(Walk.id == selected_walk_id)).all()
     return {
         "walks": walks,
         "areas": list_areas(db.session),
@@ -99,4 +105,7 @@ def template_values() -> dict:
         "TIMES_OF_DAY": triage_filters.TIMES_OF_DAY,
         "is_overdue": is_overdue,
         "status_labels": lambda: {code: _(label) for code, label in STATUSES},
+        # Translated once per table rather than per row (gettext is a context lookup each time).
+        "priority_labels": lambda: {code: _(label) for code, label in PRIORITY_LABELS.items()},
+        "severity_labels": lambda: {code: _(label) for code, label in SEVERITY_LABELS.items()},
     }

@@ -63,7 +63,7 @@ def load_page(filters: Filters, errors: dict[str, str]):
 def index():
     filters, errors = parse_filters(request.args)
     errors = translated_errors(errors)
-    options = filter_options()
+    options = filter_options(filters.walk_id)
     if filters.area_id and filters.area_id not in {a.id for a in options["areas"]}:
         errors["area"] = _("Choose an area from the list.")
         filters = replace(filters, area_id=None)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from fieldapp.areas.assign import assign_walk
@@ -51,25 +52,56 @@ def apply_walk_fields(walk: Walk, data: dict, tz: str, session: Session | None =
     return walk
 
 
-def walks_with_counts(session: Session) -> list[tuple[Walk, int, int]]:
-    """Every walk, newest first, with its observation and participant counts."""
-    obs = (
-        select(Observation.walk_id, func.count().label("n"))
-        .group_by(Observation.walk_id)
-        .subquery()
+WALKS_PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class WalkPage:
+    rows: list[tuple[Walk, int, int]]
+    number: int
+    pages: int
+    total: int
+
+
+def walk_order() -> tuple:
+    """Running walks first, then planned ones soonest first, then closed ones newest first:
+    what a coordinator acts on comes before the archive."""
+    group = case((Walk.status == "running", 0), (Walk.status == "planned", 1), else_=2)
+    upcoming = case((Walk.status != "closed", Walk.starts_at))
+    return group, upcoming.asc(), Walk.starts_at.desc(), Walk.id.desc()
+
+
+def walks_page(session: Session, number: int = 1, per_page: int = WALKS_PER_PAGE) -> WalkPage:
+    """One page of walks in walk_order(), each with its observation and participant counts.
+
+    Counts only for the walks on the page: grouping the whole observation table costs ~0.4 s
+    at a million observations. A page number past the end gives the last page.
+    """
+    total = session.scalar(select(func.count()).select_from(Walk)) or 0
+    pages = max(1, -(-total // per_page))
+    number = min(max(1, number), pages)
+    walks = list(
+        session.scalars(
+            select(Walk).order_by(*walk_order()).offset((number - 1) * per_page).limit(per_page)
+        )
     )
-    people = (
-        select(Participant.walk_id, func.count().label("n"))
-        .group_by(Participant.walk_id)
-        .subquery()
+    ids = [w.id for w in walks]
+    obs = dict(
+        session.execute(
+            select(Observation.walk_id, func.count())
+            .where(Observation.walk_id.in_(ids))
+            .group_by(Observation.walk_id)
+        ).all()
     )
-    rows = session.execute(
-        select(Walk, func.coalesce(obs.c.n, 0), func.coalesce(people.c.n, 0))
-        .outerjoin(obs, obs.c.walk_id == Walk.id)
-        .outerjoin(people, people.c.walk_id == Walk.id)
-        .order_by(Walk.starts_at.desc(), Walk.id.desc())
+    people = dict(
+        session.execute(
+            select(Participant.walk_id, func.count())
+            .where(Participant.walk_id.in_(ids))
+            .group_by(Participant.walk_id)
+        ).all()
     )
-    return [(w, n_obs, n_people) for w, n_obs, n_people in rows]
+    rows = [(w, obs.get(w.id, 0), people.get(w.id, 0)) for w in walks]
+    return WalkPage(rows, number, pages, total)
 
 
 def join_participant(

@@ -21,6 +21,7 @@ from fieldapp.audit.web import log_action
 from fieldapp.auth.permissions import coordinator_required
 from fieldapp.capture.services import filter_walk_observations, observations_geojson
 from fieldapp.db import utcnow
+from fieldapp.errors import abort_with
 from fieldapp.extensions import db
 from fieldapp.orgs.forms import show_service_error
 from fieldapp.orgs.ownership import OwnershipError, set_owner
@@ -31,7 +32,7 @@ from fieldapp.walkreports.services import get_report
 from fieldapp.walks.forms import StatusForm, WalkForm
 from fieldapp.walks.models import Walk
 from fieldapp.walks.qr import qr_png, qr_svg
-from fieldapp.walks.services import apply_walk_fields, utc_to_local, walks_with_counts
+from fieldapp.walks.services import apply_walk_fields, utc_to_local, walks_page
 
 bp = Blueprint("walks", __name__, url_prefix="/walks")
 
@@ -50,13 +51,17 @@ def join_url(walk: Walk) -> str:
 @bp.get("/")
 @coordinator_required
 def index():
-    from fieldapp.attention.services import group_counts
+    from fieldapp.attention import services as attention
     from fieldapp.attention.sources import GROUP_LABELS
 
+    page = request.args.get("page", "1")
+    if not page.isdigit() or len(page) > 6 or int(page) == 0:
+        abort_with(400, _("The page number is not valid. Go back to the first page."))
     return render_template(
         "walks/index.html",
-        rows=walks_with_counts(db.session),
-        attention=group_counts(db.session, None, utcnow()),
+        page=walks_page(db.session, int(page)),
+        attention=attention.group_counts(db.session, None, utcnow(), cap=attention.COUNT_CAP),
+        attention_cap=attention.COUNT_CAP,
         attention_labels=GROUP_LABELS,
     )
 

@@ -78,3 +78,27 @@ def test_start_page_counts(client, town) -> None:
     assert "Needs attention" in page
     assert "<strong>1</strong> Organisations without active members" in page
     assert "<strong>2</strong> Overdue items" in page
+
+
+def test_counts_above_the_cap_read_as_cap_plus(client, town, monkeypatch) -> None:
+    from fieldapp.attention import services, views
+    from fieldapp.extensions import db
+    from fieldapp.triage.models import Issue
+
+    for i in range(3):
+        db.session.add(
+            Issue(
+                title=f"Ekstra {i}",
+                category="lighting",
+                status="forwarded",
+                administration_id=town.parks.id,
+            )
+        )
+    db.session.commit()
+    monkeypatch.setattr(views, "COUNT_CAP", 2)
+    monkeypatch.setattr(services, "COUNT_CAP", 2)
+    login(client, "anna@example.dk")
+    page = client.get("/attention/").get_data(as_text=True)
+    assert 'Routed issues without an owner <span class="count">(2+)</span>' in page
+    start = client.get("/walks/").get_data(as_text=True)
+    assert "<strong>2+</strong> Open items with no owner" in start

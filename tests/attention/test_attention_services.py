@@ -95,3 +95,25 @@ def test_every_source_keeps_the_registry_contract(town, fn) -> None:
     items, _ = page(db.session, fn, None, NOW, limit=5)
     for item in items:
         assert item.kind == info.kind and item.endpoint and item.title
+
+
+def test_counts_stop_after_the_cap(town) -> None:
+    fn = SOURCES_BY_CODE["unowned_issues"]
+    for i in range(3):
+        db.session.add(
+            Issue(
+                title=f"Ekstra {i}",
+                category="lighting",
+                status="forwarded",
+                administration_id=town.parks.id,
+                status_changed_at=NOW,
+            )
+        )
+    db.session.commit()
+    exact = count(db.session, fn, None, NOW)
+    assert exact == 4
+    assert count(db.session, fn, None, NOW, cap=2) == 3  # "2+"
+    assert count(db.session, fn, None, NOW, cap=10) == exact
+    assert group_counts(db.session, None, NOW, cap=2)["unowned"] == 3
+    assert group_counts(db.session, None, NOW, cap=None)["unowned"] == exact + 1
+    assert [s.count for s in overview(db.session, None, NOW, cap=2)][0] == 3

@@ -70,3 +70,26 @@ def test_observation_rows_offer_a_create_issue_selection(client, app) -> None:
     assert f'<input type="checkbox" name="obs" value="{obs.id}" id="sel-{obs.id}">' in html
     assert f'<label for="sel-{obs.id}"' in html
     assert 'action="/triage/issues/new"' in html and "2 photos" in html
+
+
+def test_walk_filter_lists_recent_walks_and_keeps_an_older_selected_one(
+    client, app, make_walk
+) -> None:
+    from fieldapp.triage.view_helpers import MAX_WALK_OPTIONS
+
+    walks = [
+        make_walk(title=f"Vandring {i:02d}", starts_at=T0 - timedelta(days=i))
+        for i in range(MAX_WALK_OPTIONS + 5)
+    ]
+    oldest = walks[-1]
+    make_obs(walk=oldest, text="Fra den ældste vandring")
+    login(client, make_coordinator())
+    page = client.get("/triage/").get_data(as_text=True)
+    options = re.findall(r'<option value="(\d+)"[^>]*>Vandring', page)
+    assert len(options) == MAX_WALK_OPTIONS
+    assert str(walks[0].id) in options and str(oldest.id) not in options
+    detail = client.get(f"/walks/{oldest.id}").get_data(as_text=True)
+    assert f'href="/triage/?walk={oldest.id}"' in detail
+    page = client.get(f"/triage/?walk={oldest.id}").get_data(as_text=True)
+    assert re.search(rf'<option value="{oldest.id}" selected>Vandring {len(walks) - 1}', page)
+    assert "Fra den ældste vandring" in page
