@@ -16,7 +16,7 @@ from fieldapp.triage.queries import list_page
 
 TZ = "Europe/Copenhagen"
 
-# The tables as they were at revision 0011: lightweight constructs, not the current models.
+# The tables as they were at revision 0012: lightweight constructs, not the current models.
 OLD_ISSUE = sa.table(
     "issue",
     *(sa.column(c) for c in ("id", "title", "description", "category", "priority", "status")),
