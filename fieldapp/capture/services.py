@@ -59,24 +59,30 @@ def store_photos(session: Session, storage: LocalStorage, photos: Iterable[Proce
     stage_photos(session, storage, photos)
 
 
-def _attach(observation: Observation, photos: Iterable[ProcessedPhoto]) -> None:
-    start = max((p.position for p in observation.photos), default=-1) + 1
-    for offset, photo in enumerate(photos):
-        observation.photos.append(
-            Photo(
-                position=start + offset,
-                digest=photo.digest,
-                width=photo.width,
-                height=photo.height,
-                thumb_width=photo.thumb_width,
-                thumb_height=photo.thumb_height,
-                byte_size=len(photo.web),
-                original_digest=photo.original_digest,
-                blur_regions=[
-                    {"x": x, "y": y, "w": w, "h": h, "by": "auto"} for x, y, w, h in photo.regions
-                ],
-            )
+def photo_rows(existing: Iterable[Photo], photos: Iterable[ProcessedPhoto]) -> list[Photo]:
+    """Unattached Photo rows for processed photos, numbered after `existing` ones; shared by
+    observations and the "after" photos staff add to an issue (fieldapp/triage/after_photos.py)."""
+    start = max((p.position for p in existing), default=-1) + 1
+    return [
+        Photo(
+            position=start + offset,
+            digest=photo.digest,
+            width=photo.width,
+            height=photo.height,
+            thumb_width=photo.thumb_width,
+            thumb_height=photo.thumb_height,
+            byte_size=len(photo.web),
+            original_digest=photo.original_digest,
+            blur_regions=[
+                {"x": x, "y": y, "w": w, "h": h, "by": "auto"} for x, y, w, h in photo.regions
+            ],
         )
+        for offset, photo in enumerate(photos)
+    ]
+
+
+def _attach(observation: Observation, photos: Iterable[ProcessedPhoto]) -> None:
+    observation.photos.extend(photo_rows(observation.photos, photos))
 
 
 def create_observation(
