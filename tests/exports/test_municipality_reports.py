@@ -189,3 +189,15 @@ def test_unknown_municipality_periods_are_404(coordinator, municipality, path) -
 def test_only_coordinators_get_municipality_reports(client, municipality) -> None:
     assert client.get(f"{BASE}/2026/Q1.html").status_code in (302, 401, 403)
     assert client.get("/exports/municipality/report/2026.html").status_code in (302, 401, 403)
+
+
+def test_the_whole_municipality_is_linked_where_area_reports_are(
+    coordinator, municipality, monkeypatch
+) -> None:
+    monkeypatch.setattr("fieldapp.stats.views.today", lambda: TODAY)
+    page = coordinator.get("/exports/").get_data(as_text=True)
+    assert "/exports/municipality/report/2026.html" in page
+    assert "/exports/municipality/report/2025.pdf" in page
+    assert f"/exports/area/{municipality.id}/report/2026.html" in page
+    page = coordinator.get("/stats/").get_data(as_text=True)
+    assert "/exports/municipality/report/2026.html" in page
