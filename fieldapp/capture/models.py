@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, false, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.db import Base, TimestampMixin
@@ -89,11 +89,22 @@ class Photo(TimestampMixin, Base):
     """
 
     __tablename__ = "photo"
+    __table_args__ = (
+        # A photo belongs to an observation, or is an "after" photo staff added to an issue.
+        CheckConstraint(
+            "(observation_id IS NULL) <> (issue_id IS NULL)", name="observation_or_issue"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    observation_id: Mapped[int] = mapped_column(
+    observation_id: Mapped[int | None] = mapped_column(
         ForeignKey("observation.id", ondelete="CASCADE"), index=True
     )
+    # Set for an "after" photo: staff working the issue show what was done.
+    issue_id: Mapped[int | None] = mapped_column(
+        ForeignKey("issue.id", ondelete="CASCADE"), index=True
+    )
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     position: Mapped[int] = mapped_column(default=0)
     digest: Mapped[str] = mapped_column(String(64), index=True)
     width: Mapped[int]
@@ -132,4 +143,5 @@ class Photo(TimestampMixin, Base):
         """Its renditions exist; until then pages show a "being processed" placeholder."""
         return self.status == "ready"
 
-    observation: Mapped[Observation] = relationship(back_populates="photos")
+    observation: Mapped[Observation | None] = relationship(back_populates="photos")
+    issue = relationship("Issue", back_populates="after_photos")

@@ -60,13 +60,19 @@ def store_photos(session: Session, storage: LocalStorage, photos: Iterable[Uploa
     stage_photos(session, storage, photos)
 
 
-def _attach(observation: Observation, photos: Iterable[Upload]) -> None:
-    start = max((p.position for p in observation.photos), default=-1) + 1
+def photo_rows(existing: Iterable[Photo], photos: Iterable[Upload]) -> list[Photo]:
+    """Unattached Photo rows for uploads, numbered after `existing` ones; shared by
+    observations and the "after" photos staff add to an issue (fieldapp/triage/after_photos.py).
+
+    A checked upload (queued processing) becomes a photo in state "processing" with its job.
+    """
+    start = max((p.position for p in existing), default=-1) + 1
+    rows = []
     for offset, photo in enumerate(photos):
         if isinstance(photo, CheckedUpload):
-            observation.photos.append(_queued(photo, start + offset))
+            rows.append(_queued(photo, start + offset))
             continue
-        observation.photos.append(
+        rows.append(
             Photo(
                 position=start + offset,
                 digest=photo.digest,
@@ -81,6 +87,11 @@ def _attach(observation: Observation, photos: Iterable[Upload]) -> None:
                 ],
             )
         )
+    return rows
+
+
+def _attach(observation: Observation, photos: Iterable[Upload]) -> None:
+    observation.photos.extend(photo_rows(observation.photos, photos))
 
 
 def _queued(upload: CheckedUpload, position: int) -> Photo:

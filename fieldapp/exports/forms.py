@@ -11,6 +11,14 @@ from wtforms.validators import InputRequired
 from fieldapp.stats.forms import INVALID_CHOICE, YearField, optional_int
 
 FIRST_REPORT_YEAR = 2000
+WHOLE_MUNICIPALITY = "all"  # the picker's value for every area together
+
+
+def area_or_all(value):
+    """An area id, or WHOLE_MUNICIPALITY kept as it is."""
+    return value if value == WHOLE_MUNICIPALITY else optional_int(value)
+
+
 PERIOD_CHOICES: tuple[tuple[str, str], ...] = (
     ("Q1", _l("1st quarter: counts")),
     ("Q2", _l("2nd quarter: counts")),
@@ -28,7 +36,7 @@ class PeriodForm(FlaskForm):
 
     area_id = SelectField(
         _l("Area"),
-        coerce=optional_int,
+        coerce=area_or_all,
         validate_choice=True,
         validators=[InputRequired(_l("Choose an area."))],
         invalid_choice_message=INVALID_CHOICE,

@@ -12,11 +12,12 @@ from fieldapp.areas.services import list_areas
 from fieldapp.auth.permissions import coordinator_required
 from fieldapp.db import utcnow
 from fieldapp.exports.csv_export import csv_lines
-from fieldapp.exports.forms import FIRST_REPORT_YEAR, PeriodForm
+from fieldapp.exports.forms import FIRST_REPORT_YEAR, WHOLE_MUNICIPALITY, PeriodForm
 from fieldapp.exports.periods import (
     COUNT_LABELS,
     PeriodCounts,
     half_year_report,
+    period_dates,
     quarter_report,
     started,
 )
@@ -33,6 +34,7 @@ from fieldapp.stats.formatting import (
 )
 from fieldapp.stats.progress import STATUS_LABELS, Standing
 from fieldapp.taxonomy import N_
+from fieldapp.walkrequests.services import YearCounts
 
 bp = Blueprint("periods", __name__, url_prefix="/periods")
 REPORT_PERIODS = ("Q1", "Q2", "Q3", "Q4", "H1", "H2", "year")
@@ -57,19 +59,23 @@ def index():
     areas = list_areas(db.session)
     args = request.args if request.args else None
     form = PeriodForm(args, today=day)
-    form.area_id.choices = [("", _("— choose an area —"))] + [(str(a.id), a.name) for a in areas]
+    form.area_id.choices = [
+        ("", _("— choose an area —")),
+        (WHOLE_MUNICIPALITY, _("The whole municipality")),
+    ] + [(str(a.id), a.name) for a in areas]
     if args is None:
         form.year.data = day.year
         form.period.data = f"Q{(day.month - 1) // 3 + 1}"
     elif form.validate():
         year, period = form.year.data, form.period.data
+        area_id = None if form.area_id.data == WHOLE_MUNICIPALITY else form.area_id.data
         if not started(year, period, day):
             form.period.errors = [_("That period has not begun yet.")]
         elif period == "year":
-            return redirect(url_for("exports.report_html", area_id=form.area_id.data, year=year))
+            return redirect(url_for("exports.report_html", area_id=area_id, year=year))
         else:
             return redirect(
-                url_for(".report", area_id=form.area_id.data, year=year, period=period, fmt="html")
+                url_for(".report", area_id=area_id, year=year, period=period, fmt="html")
             )
     return render_template("exports/periods.html", form=form), 400 if form.errors else 200
 
@@ -105,6 +111,30 @@ def count_records(rows: list[PeriodCounts], year: int):
             }
 
 
+REQUEST_LABELS: tuple[tuple[str, str], ...] = (
+    ("asked", N_("Walks asked for")),
+    ("accepted", N_("Requests accepted")),
+    ("declined", N_("Requests declined")),
+    ("walked", N_("Requested walks held")),
+)
+
+
+def request_records(counts: YearCounts, year: int, so_far: bool):
+    """The year's walk requests (made in the year): asked, accepted, declined, walked."""
+    when = period_label(year, "")
+    for name, figure in REQUEST_LABELS:
+        yield {
+            "section": _("Walk requests"),
+            "figure": _(figure),
+            "period": _("%(period)s (so far)", period=when) if so_far else when,
+            "value": getattr(counts, name),
+            "unit": "",
+            "target": "",
+            "trend": "",
+            "status": "",
+        }
+
+
 def criteria_records(standings: list[Standing], as_of):
     for s in standings:
         c = s.criterion
@@ -137,9 +167,9 @@ def csv_response(records, filename: str) -> Response:
     return _download(body, "text/csv", filename)
 
 
-def _area_and_period(area_id: int, year: int, period: str, fmt: str) -> Area:
+def _area_and_period(area_id: int | None, year: int, period: str, fmt: str) -> Area | None:
     """:raise 404: unknown area, format or period, or a period that has not begun."""
-    area = db.get_or_404(Area, area_id)
+    area = db.get_or_404(Area, area_id) if area_id is not None else None
     if fmt not in FORMATS or period not in REPORT_PERIODS:
         abort(404)
     if year < FIRST_REPORT_YEAR or not started(year, period, today()):
@@ -148,18 +178,21 @@ def _area_and_period(area_id: int, year: int, period: str, fmt: str) -> Area:
 
 
 @bp.get("/area/<int:area_id>/<int:year>/<period>.<fmt>")
+@bp.get("/municipality/<int:year>/<period>.<fmt>", defaults={"area_id": None})
 @coordinator_required
-def report(area_id: int, year: int, period: str, fmt: str):
+def report(area_id: int | None, year: int, period: str, fmt: str):
+    """One area's report, or (the /municipality/ address) the whole municipality's."""
     area = _area_and_period(area_id, year, period, fmt)
     day, tz = today(), local_tz()
-    name = f"fieldapp-area-{area.id}-{year}-{period}"
+    name = f"fieldapp-area-{area.id}-{year}-{period}" if area else f"fieldapp-all-{year}-{period}"
     if period == "year":
         if fmt != "csv":  # the yearly report's page and PDF have their own addresses
             endpoint = "exports.report_html" if fmt == "html" else "exports.report_pdf"
-            return redirect(url_for(endpoint, area_id=area.id, year=year))
+            return redirect(url_for(endpoint, area_id=area_id, year=year))
         r = area_report(db.session, area, year, day, tz, utcnow())
         records = [
             *count_records(r.quarters, year),
+            *request_records(r.walk_requests, year, r.as_of < period_dates(year, "year")[1]),
             *criteria_records(r.criteria, r.as_of),
         ]
         return csv_response(records, f"{name}.csv")

@@ -107,7 +107,7 @@ def total(rows: list[PeriodCounts], period: str, first: date, last: date) -> Per
 
 @dataclass
 class QuarterReport:
-    area: Area
+    area: Area | None  # None: the whole municipality, findings outside every area included
     year: int
     quarter: str
     this: PeriodCounts  # the chosen quarter
@@ -116,10 +116,36 @@ class QuarterReport:
     generated_at: datetime
 
 
+def area_id_of(area: Area | None) -> int | None:
+    return area.id if area is not None else None
+
+
+def criteria_of(session: Session, area: Area | None) -> list[SuccessCriterion]:
+    """The area's criteria; for the whole municipality those set for the whole municipality."""
+    where = (
+        SuccessCriterion.area_id == area.id
+        if area is not None
+        else SuccessCriterion.area_id.is_(None)
+    )
+    return list(
+        session.scalars(
+            select(SuccessCriterion)
+            .where(where)
+            .order_by(SuccessCriterion.title, SuccessCriterion.id)
+        )
+    )
+
+
 def quarter_report(
-    session: Session, area: Area, year: int, quarter: str, today: date, tz: str, now: datetime
+    session: Session,
+    area: Area | None,
+    year: int,
+    quarter: str,
+    today: date,
+    tz: str,
+    now: datetime,
 ) -> QuarterReport:
-    rows = quarters(session, area.id, year, today, tz, quarter)
+    rows = quarters(session, area_id_of(area), year, today, tz, quarter)
     first, _last = period_dates(year, "Q1")
     _first, last = period_dates(year, quarter)
     return QuarterReport(area, year, quarter, rows[-1], rows, total(rows, "ytd", first, last), now)
@@ -127,7 +153,7 @@ def quarter_report(
 
 @dataclass
 class HalfYearReport:
-    area: Area
+    area: Area | None  # None: the whole municipality
     year: int
     half: str
     as_of: date
@@ -138,19 +164,22 @@ class HalfYearReport:
 
 
 def half_year_report(
-    session: Session, area: Area, year: int, half: str, today: date, tz: str, now: datetime
+    session: Session,
+    area: Area | None,
+    year: int,
+    half: str,
+    today: date,
+    tz: str,
+    now: datetime,
 ) -> HalfYearReport:
     """The criteria's status at the half-year (31 December for H2): counted with only the data
     recorded by then, so a report made later tells what the board would have seen."""
     first, last = period_dates(year, half)
     as_of = report_day(first, last, today)
-    criteria = session.scalars(
-        select(SuccessCriterion)
-        .where(SuccessCriterion.area_id == area.id)
-        .order_by(SuccessCriterion.title, SuccessCriterion.id)
-    ).all()
+    area_id = area_id_of(area)
+    criteria = criteria_of(session, area)
     rows = [
-        period_counts(session, area.id, year, q, today, tz)
+        period_counts(session, area_id, year, q, today, tz)
         for q in HALF_QUARTERS[half]
         if started(year, q, today)
     ]
@@ -159,7 +188,7 @@ def half_year_report(
         year,
         half,
         as_of,
-        period_counts(session, area.id, year, half, today, tz),
+        period_counts(session, area_id, year, half, today, tz),
         rows,
         [standing(session, c, year, as_of, tz, cut=True) for c in criteria],
         now,

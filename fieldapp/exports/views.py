@@ -172,9 +172,11 @@ def issues_geojson():
 # --- The yearly area report ---------------------------------------------------------------------
 
 
-def _report(area_id: int, year: int, pdf: bool) -> str:
-    """:raise 404: unknown area, or a year before FIRST_REPORT_YEAR or after this one."""
-    area = db.get_or_404(Area, area_id)
+def _report(area_id: int | None, year: int, pdf: bool) -> str:
+    """:raise 404: unknown area, or a year before FIRST_REPORT_YEAR or after this one.
+
+    area_id None: the whole municipality."""
+    area = db.get_or_404(Area, area_id) if area_id is not None else None
     day = today()
     if not FIRST_REPORT_YEAR <= year <= day.year:
         abort(404)
@@ -192,8 +194,9 @@ def _report(area_id: int, year: int, pdf: bool) -> str:
 
 
 @bp.get("/area/<int:area_id>/report/<int:year>.html")
+@bp.get("/municipality/report/<int:year>.html", defaults={"area_id": None})
 @coordinator_required
-def report_html(area_id: int, year: int):
+def report_html(area_id: int | None, year: int):
     return _report(area_id, year, pdf=False)
 
 
@@ -203,14 +206,16 @@ def _no_fetch(url: str, *args, **kwargs):
 
 
 @bp.get("/area/<int:area_id>/report/<int:year>.pdf")
+@bp.get("/municipality/report/<int:year>.pdf", defaults={"area_id": None})
 @coordinator_required
-def report_pdf(area_id: int, year: int):
+def report_pdf(area_id: int | None, year: int):
     from weasyprint import HTML  # heavy import, only when a PDF is asked for
 
     html = _report(area_id, year, pdf=True)
     data = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
-    filename = f"fieldapp-area-{area_id}-report-{year}.pdf"
-    log_action("export.downloaded", "area", area_id, {"file": filename})
+    scope = f"area-{area_id}" if area_id is not None else "municipality"
+    filename = f"fieldapp-{scope}-report-{year}.pdf"
+    log_action("export.downloaded", "area" if area_id else "", area_id, {"file": filename})
     resp = Response(data, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     resp.headers["Cache-Control"] = "private, no-store"

@@ -14,8 +14,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fieldapp.capture.models import Observation
+from fieldapp.capture.models import Observation, Photo
 from fieldapp.taxonomy import N_
+from fieldapp.triage.after_photos import public_after_photos, public_before_photos
 from fieldapp.triage.models import Issue
 
 # Reporter wording: what happens, not the coordinators' internal workflow names.
@@ -91,6 +92,9 @@ class Tracking:
     status: str
     administration_name: str | None
     events: list[PublicEvent] = field(default_factory=list)
+    # Shown only as blurred renditions (public_photo_url); hidden photos are never in them.
+    before_photos: list[Photo] = field(default_factory=list)  # the reporter's own
+    after_photos: list[Photo] = field(default_factory=list)  # staff's, of the work done
 
 
 def _public_events(issues: list[Issue]) -> list[PublicEvent]:
@@ -118,13 +122,15 @@ def _public_status(issue: Issue) -> str:
 def tracking_view(session: Session, observation: Observation) -> Tracking:
     """Everything the public page shows for `observation`, and nothing else."""
     issue = observation.issue
-    status, admin_name, events = "received", None, []
+    status, admin_name, events, after = "received", None, [], []
     if issue is not None:
         target = effective_issue(issue, session)
         status = _public_status(target)
         if target.status in OWNED_STATUSES and target.administration is not None:
             admin_name = target.administration.name
-        events = _public_events([issue] if target is issue else [issue, target])
+        worked = [issue] if target is issue else [issue, target]
+        events = _public_events(worked)
+        after = [p for i in worked for p in public_after_photos(i)]
     return Tracking(
         code=observation.tracking_code,
         category=observation.category,
@@ -134,6 +140,8 @@ def tracking_view(session: Session, observation: Observation) -> Tracking:
         status=status,
         administration_name=admin_name,
         events=[PublicEvent(observation.created_at, "received"), *events],
+        before_photos=public_before_photos([observation]) if after else [],
+        after_photos=after,
     )
 
 

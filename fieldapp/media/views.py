@@ -49,7 +49,7 @@ def is_triage_for(photo: Photo) -> bool:
         return False
     if current_user.can_coordinate:
         return True
-    issue = photo.observation.issue
+    issue = photo.issue if photo.observation is None else photo.observation.issue
     return issue is not None and can_view_issue(current_user, issue)
 
 
@@ -57,8 +57,8 @@ def _may_see(photo: Photo) -> bool:
     """The public rendition: triage staff always; the participant who took it unless hidden."""
     if is_triage_for(photo):
         return True
-    if not photo.is_public:
-        return False
+    if not photo.is_public or photo.observation is None:
+        return False  # a staff "after" photo: public pages link it through public_photo_url
     walk = photo.observation.walk
     if walk is None:  # Open311 reports have no participant who could claim them
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -129,7 +130,7 @@ class CriterionForm(FlaskForm):
     action_item_id = SelectField(
         _l("Action item that reaches it"),
         coerce=optional_int,
-        validate_choice=True,
+        validate_choice=False,  # validate_action_item_id checks it against the chosen area
         invalid_choice_message=INVALID_CHOICE,
         invalid_value_message=INVALID_CHOICE,
     )
@@ -176,6 +177,23 @@ class CriterionForm(FlaskForm):
                 raise ValidationError(_l("Enter the date the milestone must be reached by."))
         elif not 2000 <= field.data.year <= 2100:
             raise ValidationError(_l("Choose a date between 2000 and 2100."))
+
+    #: Set by the view: item id -> (whether it exists, its area id).
+    item_area: Callable[[int], tuple[bool, int | None]] = staticmethod(lambda _id: (False, None))
+
+    def validate_action_item_id(self, field):
+        if field.data is None or self.kind.data != "milestone":
+            return  # other kinds drop the link on save
+        exists, item_area = self.item_area(field.data)
+        if not exists:
+            raise ValidationError(INVALID_CHOICE)
+        if self.area_id.data is not None and item_area != self.area_id.data:
+            raise ValidationError(
+                _l(
+                    "That action item belongs to another area's plan. Choose one of this "
+                    "area's items, or choose the item's area above."
+                )
+            )
 
     def validate_achieved_on(self, field):
         if field.data is None:

@@ -32,7 +32,7 @@ from fieldapp.stats.formatting import (
 from fieldapp.stats.forms import ConfirmForm, CriterionForm, ValueForm
 from fieldapp.stats.models import CriterionValue, SuccessCriterion
 from fieldapp.stats.progress import YearResult, criterion_results, milestone_result
-from fieldapp.stats.services import action_item_choices
+from fieldapp.stats.services import action_item_area, action_item_choices
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 bp.register_blueprint(analysis_views.bp)
@@ -219,13 +219,18 @@ def _criterion_form(criterion: SuccessCriterion | None):
     form.area_id.choices = [SelectChoice("", _("— the whole municipality —"))] + [
         SelectChoice(str(a.id), a.name) for a in list_areas(db.session)
     ]
-    form.action_item_id.choices = [SelectChoice("", _("— none: mark it achieved by hand —"))] + [
-        SelectChoice(str(item_id), label) for item_id, label in action_item_choices(db.session)
-    ]
     if criterion is None and request.method == "GET":
         raw = request.args.get("area", "")
         if raw.isdigit() and len(raw) < 12 and db.session.get(Area, int(raw)):
             form.area_id.data = int(raw)
+    # Only the chosen area's plan: on a POST the posted area (form.area_id.data is coerced
+    # from the form data already); a changed area re-renders with its own items.
+    area_id = form.area_id.data if isinstance(form.area_id.data, int) else None
+    form.action_item_id.choices = [SelectChoice("", _("— none: mark it achieved by hand —"))] + [
+        SelectChoice(str(item_id), label)
+        for item_id, label in action_item_choices(db.session, area_id)
+    ]
+    form.item_area = lambda item_id: action_item_area(db.session, item_id)
     if form.validate_on_submit():
         if criterion is None:
             criterion = SuccessCriterion()

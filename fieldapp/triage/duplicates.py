@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from fieldapp.capture.models import Observation
+from fieldapp.capture.models import Observation, Photo
 from fieldapp.geo import EARTH_RADIUS_M, distance_m
 from fieldapp.triage.models import Issue, IssueEvent
 from fieldapp.triage.workflow import OPEN_STATUSES, Actor, Notifier, change_status, record
@@ -140,8 +140,8 @@ def merge_into(
 
     Observations keep their texts and photos and only change issue. A merged issue becomes
     "duplicate" of the target through the workflow (so the audit trail and reporter updates
-    follow the usual path) and hands its observations and duplicates over. The target gets a
-    "merged" event naming the items and the user who merged.
+    follow the usual path) and hands its observations, duplicates and after photos over. The
+    target gets a "merged" event naming the items and the user who merged.
 
     :raise MergeError: not a coordinator, nothing chosen, the target is itself a duplicate, an
         observation is gone or already in an issue, an issue is unknown or the target.
@@ -185,12 +185,21 @@ def merge_into(
             .values(issue_id=target.id)
             .execution_options(synchronize_session="fetch")
         )
+        # Staff's "after" photos go along, so the reporters of both see them.
+        session.execute(
+            update(Photo)
+            .where(Photo.issue_id == source.id)
+            .values(issue_id=target.id)
+            .execution_options(synchronize_session="fetch")
+        )
+        session.expire(source, ["after_photos"])
         session.execute(
             update(Issue)
             .where(Issue.duplicate_of_id == source.id)
             .values(duplicate_of_id=target.id)
             .execution_options(synchronize_session="fetch")
         )
+    session.expire(target, ["after_photos"])
     event = record(
         session,
         target,

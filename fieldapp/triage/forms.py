@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -61,6 +61,14 @@ class StatusForm(FlaskForm):
     internal_note = TextAreaField(
         _l("Internal note (never shown to reporters)"), validators=[Optional(), Length(max=5000)]
     )
+    # Checked by capture/uploads.py's process_uploads in the view, as capture's photos are.
+    after_photos = MultipleFileField(_l("After photos (optional)"))
+
+
+class AfterPhotosForm(FlaskForm):
+    """ "After" photos on their own, without a status change."""
+
+    photos = MultipleFileField(_l("After photos"))
 
 
 class ActionForm(FlaskForm):

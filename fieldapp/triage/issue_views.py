@@ -9,15 +9,18 @@ from wtforms.fields.choices import SelectChoice
 
 from fieldapp.audit.web import log_issue_view
 from fieldapp.auth.permissions import coordinator_required
+from fieldapp.capture.uploads import process_uploads
 from fieldapp.errors import abort_with
 from fieldapp.extensions import db
+from fieldapp.media.views import get_storage
 from fieldapp.orgs.owner_forms import OwnerForm, owner_choices_for
 from fieldapp.orgs.ownership import OwnershipError, release_foreign_owner, set_owner
 from fieldapp.routing.services import resolve_administration
 from fieldapp.triage.access import actor_for, can_view_issue, get_issue_or_404, triage_user_required
+from fieldapp.triage.after_photos import add_after_photos
 from fieldapp.triage.blueprint import bp
 from fieldapp.triage.duplicates import MergeError, merge_into, suggestions_for_issue
-from fieldapp.triage.forms import ActionForm, IssueFieldsForm, StatusForm
+from fieldapp.triage.forms import ActionForm, AfterPhotosForm, IssueFieldsForm, StatusForm
 from fieldapp.triage.models import Issue
 from fieldapp.triage.queries import map_features
 from fieldapp.triage.services import TriageError, edit_issue, issue_observations
@@ -80,7 +83,14 @@ def owner_form(issue: Issue, formdata=None) -> OwnerForm:
 
 
 def render_issue(
-    issue: Issue, *, status=None, edit=None, owner=None, error: str | None = None, code=200
+    issue: Issue,
+    *,
+    status=None,
+    edit=None,
+    owner=None,
+    photos=None,
+    error: str | None = None,
+    code=200,
 ):
     coordinator = current_user.can_coordinate
     suggestions = None
@@ -104,6 +114,7 @@ def render_issue(
         status_form=status or status_form(issue),
         edit_form=(edit or edit_form(issue)) if coordinator else None,
         owner_form=owner or owner_form(issue),
+        photos_form=photos or AfterPhotosForm(),
         suggestions=suggestions,
         radius=duplicate_radius(),
         duplicate_of=duplicate_of,
@@ -134,6 +145,11 @@ def set_status(issue_id: int):
     if not form.to_status.data:
         form.to_status.errors = [_("Choose the new status.")]
         return render_issue(issue, status=form, code=400)
+    # A refused photo stops the whole change, so nothing half-done is saved; the texts stay.
+    photos, photo_errors = process_uploads(request.files.getlist(form.after_photos.name))
+    if photo_errors:
+        form.after_photos.errors = photo_errors
+        return render_issue(issue, status=form, code=400)
     to_status = form.to_status.data
     try:
         change_status(
@@ -152,6 +168,8 @@ def set_status(issue_id: int):
         form.to_status.choices = status_form(issue).to_status.choices
         getattr(form, ERROR_FIELDS.get(exc.code, "to_status")).errors = [error_message(exc.code)]
         return render_issue(issue, status=form, code=400)
+    if photos:
+        add_after_photos(db.session, get_storage(), issue, photos, current_user.id)
     # Forwarded elsewhere: the owner stays only if they belong to the new organisation.
     release_foreign_owner(db.session, issue, current_user, _("Forwarded to another organisation."))
     db.session.commit()

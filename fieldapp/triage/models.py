@@ -66,6 +66,14 @@ class Issue(TimestampMixin, Base):
     events: Mapped[list[IssueEvent]] = relationship(
         back_populates="issue", cascade="all, delete-orphan", order_by="IssueEvent.id"
     )
+    # "After" photos staff added while working the issue (fieldapp/triage/after_photos.py).
+    after_photos = relationship(
+        "Photo",
+        back_populates="issue",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(Photo.position, Photo.id)",
+    )
 
     @validates("priority")
     def _rank_priority(self, _key: str, priority: str) -> str:
@@ -87,7 +95,7 @@ class IssueEvent(Base):
     issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    # created, status, routed, merged, edited, comment
+    # created, status, routed, merged, edited, comment, owner, photos (after photos added)
     kind: Mapped[str] = mapped_column(String(20))
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))

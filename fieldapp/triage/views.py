@@ -16,7 +16,7 @@ from fieldapp.auth.permissions import coordinator_required
 from fieldapp.errors import abort_with
 from fieldapp.extensions import db
 from fieldapp.taxonomy import CATEGORY_BY_CODE
-from fieldapp.triage import issue_views, queue_views  # noqa: F401  (their routes join bp)
+from fieldapp.triage import after_photo_views, issue_views, queue_views  # noqa: F401  (routes join bp)
 from fieldapp.triage.access import actor_for, is_staff, triage_user_required
 from fieldapp.triage.blueprint import bp
 from fieldapp.triage.duplicates import suggest_duplicates

@@ -24,6 +24,7 @@ from fieldapp.followup.services import PublicEvent, effective_issue
 from fieldapp.followup.services import _public_events as public_events
 from fieldapp.followup.services import _public_status as public_status
 from fieldapp.plans.models import ActionItem
+from fieldapp.triage.after_photos import public_after_photos
 from fieldapp.triage.models import Issue
 from fieldapp.walkreports.models import WalkReport
 from fieldapp.walks.models import Participant, Walk
@@ -327,6 +328,12 @@ def report_content(session: Session, report: WalkReport) -> ReportContent:
             ReportPhoto(p.id, p.width, p.height, bool(done_at and obs.created_at >= done_at))
             for p in obs.photos
             if p.id in chosen and p.is_public
+        ]
+    # Then the staff's "after" photos of the work (blurred, not hidden): always shown, as the
+    # administration's answer to the finding, after the reporters' photos from before.
+    for issue in issues:
+        by_issue[issue.id].photos += [
+            ReportPhoto(p.id, p.width, p.height, True) for p in public_after_photos(issue)
         ]
     for obs in observations:
         if obs.issue_id is not None and obs.issue_id in by_issue:

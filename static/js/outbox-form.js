@@ -18,6 +18,8 @@
   var submitButtons = form.querySelectorAll('button[type="submit"]');
   var positionStatus = form.querySelector("[data-position-status]");
   var emptyPosition = msg.msgNoPosition;
+  // A refused record from the outbox being corrected in the form: its key, time and photos.
+  var editing = null;
 
   function newKey() {
     var bytes = new Uint8Array(16);
@@ -78,14 +80,15 @@
       // The CSRF token travels in a header, fresh at sending time, never stored.
       if (typeof value === "string" && name !== "csrf_token") fields.push([name, value]);
     });
+    var earlier = editing;
     return resizeAll(chosenFiles()).then(function (photos) {
       return {
         client_key: form.querySelector('[name="client_key"]').value,
         walk: msg.walk,
         api_url: msg.apiUrl,
-        created_at: Date.now(),
+        created_at: earlier ? earlier.created_at : Date.now(),
         fields: fields,
-        photos: photos,
+        photos: (earlier ? earlier.photos : []).concat(photos),
         state: "waiting",
         message: "",
         join_url: "",
@@ -96,6 +99,7 @@
 
   // Ready for the next observation; the one just made waits in the outbox.
   function clearForm() {
+    editing = null;
     form.reset();
     ["accuracy_m", "location_source"].forEach(function (name) {
       setValue(name, "");
@@ -126,13 +130,60 @@
     });
   }
 
+  // Puts a refused record back into the form: its fields, its key (so a resend is still
+  // recognised) and its stored photos, which the file inputs cannot hold.
+  function loadForEdit(key) {
+    return store.get(key).then(function (record) {
+      if (!record || record.walk !== msg.walk) return;
+      clearForm();
+      record.fields.forEach(function (pair) {
+        form.querySelectorAll('[name="' + CSS.escape(pair[0]) + '"]').forEach(function (input) {
+          if (input.type === "file") return;
+          if (input.type === "radio" || input.type === "checkbox") input.checked = input.value === pair[1];
+          else input.value = pair[1];
+          var fold = input.closest("details");
+          if (fold && pair[1] && input.type !== "hidden") fold.open = true; // e.g. the e-mail
+        });
+      });
+      editing = record;
+      var lat = form.querySelector('[name="lat"]');
+      var locate = form.querySelector("[data-locate]");
+      if (lat && lat.value) {
+        var accuracy = (form.querySelector('[name="accuracy_m"]') || {}).value;
+        if (positionStatus && locate) {
+          positionStatus.textContent = accuracy
+            ? locate.dataset.msgFound.replace("{m}", String(Math.round(Number(accuracy))))
+            : locate.dataset.msgPinned;
+        }
+        form.dispatchEvent(new CustomEvent("position-set"));
+      }
+      var n = record.photos.length;
+      var note = n === 1 ? msg.msgKeptPhotoOne : n ? msg.msgKeptPhotoMany.replace("{n}", String(n)) : "";
+      outbox.say([msg.msgEditing, record.message, note].join(" ").trim(), "error");
+      root.focus();
+    });
+  }
+
+  function editFromHash() {
+    var match = /^#outbox-edit=([0-9a-f]+)$/.exec(location.hash);
+    if (!match) return;
+    history.replaceState(null, "", location.pathname + location.search);
+    loadForEdit(match[1]);
+  }
+
   function afterAnswer(record, result) {
     if (result.kind === "sent") {
       outbox.leaveThanks(result);
       location.assign(msg.mineUrl + "?sent=" + encodeURIComponent(result.data.id));
       return undefined;
     }
-    if (result.kind === "failed" && result.status === 400 && result.errors) return postPlainly(record);
+    if (result.kind === "failed" && result.status === 400 && result.errors) {
+      // A plain post cannot carry photos kept on the phone: correct it here once more.
+      if (record.photos.length && editing) return outbox.render().then(function () {
+        return loadForEdit(record.client_key);
+      });
+      return postPlainly(record);
+    }
     return kept(result.kind === "failed" ? msg.msgKeptFailed : msg.msgKept);
   }
 
@@ -189,5 +240,7 @@
     freshKey();
     ready = true;
     form.dataset.outboxReady = "1";
+    window.addEventListener("hashchange", editFromHash);
+    editFromHash();
   });
 })();

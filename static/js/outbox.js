@@ -126,6 +126,8 @@
             state: "failed",
             message: result.message,
             join_url: result.joinUrl,
+            // A field to correct (not a closed walk): the capture form can take it back.
+            editable: !!(result.status === 400 && result.errors),
           });
         } else saved = store.update(key, { attempts: (record.attempts || 0) + 1 });
         return saved.then(function () {
@@ -242,6 +244,12 @@
       var join = element("a", "button small", msg.msgJoin);
       join.href = record.join_url;
       actions.appendChild(join);
+    }
+    if (record.editable) {
+      // To the capture form, which loads the record with its photos (outbox-form.js).
+      var edit = element("a", "button small", msg.msgEdit);
+      edit.href = msg.captureUrl + "#outbox-edit=" + encodeURIComponent(record.client_key);
+      actions.appendChild(edit);
     }
     var remove = element("button", "button danger small", msg.msgRemove);
     remove.type = "button";

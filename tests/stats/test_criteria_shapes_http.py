@@ -146,3 +146,48 @@ def test_values_per_half_year_with_source(coordinator) -> None:
     assert headline_status(fragment) == "at_risk"  # 65 so far in 2026, under 66.3
     assert "1st half of 2026 · PTI" in fragment
     assert "Up from 64.2 (2nd half of 2025), better" in fragment
+
+
+def test_milestone_form_lists_only_the_chosen_areas_plan_items(coordinator) -> None:
+    lovvangen, vejgaard = make_area("Løvvangen"), make_area("Vejgård")
+    own = make_item(lovvangen, "Belysningsplan for Løvvangen")
+    other = make_item(vejgaard, "Ny sti i Vejgård")
+    page = coordinator.get(f"/stats/criteria/new?area={lovvangen.id}").get_data(as_text=True)
+    assert "Belysningsplan for Løvvangen" in page and "Ny sti i Vejgård" not in page
+    # The whole municipality may be reached by any area's item.
+    page = coordinator.get("/stats/criteria/new").get_data(as_text=True)
+    assert "Belysningsplan for Løvvangen" in page and "Ny sti i Vejgård" in page
+
+    data = {
+        "title": "Belysningsplan vedtaget",
+        "area_id": str(lovvangen.id),
+        "kind": "milestone",
+        "direction": "at_least",
+        "due_date": "2027-01-10",
+        "action_item_id": str(other.id),  # posted by hand: Vejgård's item for Løvvangen
+    }
+    resp = coordinator.post("/stats/criteria/new", data=data)
+    assert resp.status_code == 400
+    body = html.unescape(resp.get_data(as_text=True))
+    assert "That action item belongs to another area's plan." in body
+    assert 'value="Belysningsplan vedtaget"' in body  # what was typed is kept
+    assert "Ny sti i Vejgård" not in body  # the list re-rendered for the posted area
+    assert db.session.query(SuccessCriterion).count() == 0
+
+    resp = coordinator.post("/stats/criteria/new", data={**data, "action_item_id": "999999"})
+    assert resp.status_code == 400
+    assert "Choose an option from the list." in resp.get_data(as_text=True)
+
+    # Switching the area to Vejgård re-validates against Vejgård's plan.
+    resp = coordinator.post("/stats/criteria/new", data={**data, "area_id": str(vejgaard.id)})
+    assert resp.status_code == 302
+    c = db.session.query(SuccessCriterion).one()
+    assert (c.area_id, c.action_item_id) == (vejgaard.id, other.id)
+    page = coordinator.get(f"/stats/criteria/{c.id}/edit").get_data(as_text=True)
+    assert "Ny sti i Vejgård" in page and "Belysningsplan for Løvvangen" not in page
+    resp = coordinator.post(
+        f"/stats/criteria/{c.id}/edit", data={**data, "action_item_id": str(own.id)}
+    )
+    assert resp.status_code == 302
+    db.session.refresh(c)
+    assert (c.area_id, c.action_item_id) == (lovvangen.id, own.id)

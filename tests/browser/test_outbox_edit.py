@@ -1,0 +1,74 @@
+"""Issue 8's note on the offline outbox: an observation queued on the phone and then refused
+with a field error can be corrected in the capture form — its text, position and the photo
+kept on the phone come back — and sent again under the same client key, arriving once."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from .conftest import screenshot
+from .test_capture_journey import GPS, camera_jpeg
+from .test_offline_capture import join, outbox_keys, stored, wait_waiting
+
+
+def test_a_refused_queued_observation_is_corrected_and_sent(
+    live, make_walk, new_context, tmp_path
+) -> None:
+    walk = make_walk()
+    photo = tmp_path / "IMG_2042.jpg"
+    camera_jpeg(photo)
+    context = new_context(locale="en-GB", geolocation=GPS, permissions=["geolocation"])
+    phone = context.new_page()
+    join(phone, live, walk)
+
+    # Offline: an address without the consent box ticked, which the server will refuse.
+    context.set_offline(True)
+    phone.locator("input[name=category][value=lighting]").check()
+    phone.get_by_label("Describe what you see").fill("Lampen ved stien er gået ud.")
+    phone.get_by_role("button", name="Use my position").click()
+    expect(phone.locator("input[name=lat]")).not_to_have_value("", timeout=10_000)
+    phone.locator("input[type=file][name=photos]:not([capture])").set_input_files(str(photo))
+    phone.get_by_text("Follow your observation by e-mail (optional)").click()
+    phone.get_by_label("Your e-mail address").fill("anna@example.dk")
+    phone.get_by_role("button", name="Send observation").click()
+    wait_waiting(phone, 1)
+    (key,) = outbox_keys(phone, walk)
+    lat = phone.evaluate(
+        "key => window.fieldapp.outboxStore.get(key)"
+        ".then(r => r.fields.find(p => p[0] === 'lat')[1])",
+        key,
+    )
+
+    # Back online it is sent by itself and refused: the card says why and offers to correct it.
+    context.set_offline(False)
+    outbox = phone.locator("[data-outbox]")
+    correct = outbox.get_by_role("link", name="Correct it")
+    expect(correct).to_be_visible(timeout=30_000)
+    expect(outbox.locator(".outbox-item .field-errors")).not_to_be_empty()
+    expect(outbox.get_by_role("button", name="Remove from the phone")).to_be_visible()
+    screenshot(phone, "outbox-refused")
+    assert stored(walk) == []
+
+    correct.click()
+    expect(phone.get_by_label("Describe what you see")).to_have_value(
+        "Lampen ved stien er gået ud."
+    )
+    expect(phone.get_by_label("Your e-mail address")).to_have_value("anna@example.dk")
+    expect(phone.locator("input[name=category][value=lighting]")).to_be_checked()
+    expect(phone.locator("input[name=lat]")).to_have_value(lat)
+    expect(phone.locator("[data-position-status]")).to_contain_text("Position found")
+    expect(phone.locator("input[name=client_key]")).to_have_value(key)
+    status = phone.locator("[data-outbox-status]")
+    expect(status).to_contain_text("Correct the observation in the form")
+    expect(status).to_contain_text("1 photo from before is kept.")
+    screenshot(phone, "outbox-correcting")
+
+    phone.get_by_label("Yes, e-mail me when the status changes").check()
+    phone.get_by_role("button", name="Send observation").click()
+    phone.wait_for_url(f"**/w/{walk.join_token}/mine?sent=*")
+    (observation,) = stored(walk)
+    assert observation.client_key == key
+    assert observation.text == "Lampen ved stien er gået ud."
+    assert observation.reporter_email == "anna@example.dk" and observation.email_consent
+    assert len(observation.photos) == 1  # the photo kept on the phone came along
+    assert outbox_keys(phone, walk) == []
