@@ -261,3 +261,28 @@ def test_merging_hands_the_after_photos_to_the_target(setting, client) -> None:
     # The first reporter still sees the after photo, now on the issue the work continues in.
     page = client.get(f"/t/{setting['observation'].tracking_code}").get_data(as_text=True)
     assert "Before and after" in page
+
+
+def test_after_photos_are_queued_like_capture_photos(setting, app, monkeypatch, runner) -> None:
+    """In production (PHOTO_PROCESSING = "queue") an after photo waits for the worker too."""
+    monkeypatch.setitem(app.config, "PHOTO_PROCESSING", "queue")
+    staff, issue = setting["staff"], setting["issue"]
+    path = f"/triage/issues/{issue.id}"
+    data = {
+        "csrf_token": csrf(staff, path),
+        "photos": [(io.BytesIO(astronaut_jpeg()), "efter.jpg")],
+    }
+    assert post_multipart(staff, f"{path}/after-photos", data).status_code == 302
+    (photo,) = after_photos(issue)
+    assert photo.status == "processing" and photo.job is not None and not photo.is_public
+    page = staff.get(path).get_data(as_text=True)
+    assert "Photo 1 is being processed" in page
+    assert f"/photos/{photo.id}/thumb.jpg" not in page
+    assert fetch(staff, f"/photos/{photo.id}/web.jpg").status_code == 404
+
+    result = runner.invoke(args=["process-photos"])
+    assert result.exit_code == 0 and "1 photos ready" in result.output, result.output
+    (photo,) = after_photos(issue)
+    assert photo.status == "ready" and photo.blur_regions  # the face was found by the worker
+    page = staff.get(path).get_data(as_text=True)
+    assert "is being processed" not in page and f"/photos/{photo.id}/thumb.jpg" in page
