@@ -14,6 +14,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UPLOAD_DIR=/data/uploads \
     SESSION_COOKIE_SECURE=1
 
+# WeasyPrint (PDF reports) draws text with Pango and subsets fonts with HarfBuzz.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY fieldapp ./fieldapp

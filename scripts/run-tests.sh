@@ -7,22 +7,18 @@ BIN=.venv/bin
 PG_URL_BASE=${PG_URL_BASE:-postgresql+psycopg://postgres@127.0.0.1:5432}
 PG_TEST_DB=${PG_TEST_DB:-fieldapp_test}
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Debian's chromium for the browser tests..."
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  fi
-fi
-
-if ! command -v pdftotext >/dev/null 2>&1; then
-  echo "Installing poppler-utils (pdftotext) for the PDF tests..."
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
-  else
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
-  fi
+# Debian packages the tests need: chromium (browser tests), poppler-utils (pdftotext in the PDF
+# tests), libharfbuzz-subset0 (WeasyPrint subsets fonts with it; without it WeasyPrint warns, and
+# the test settings turn warnings into errors).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || missing+=(libharfbuzz-subset0)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]} for the tests..."
+  sudo_=""
+  [ "$(id -u)" = 0 ] || sudo_=sudo
+  $sudo_ apt-get update -qq && $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
