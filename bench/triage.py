@@ -2,6 +2,7 @@
 
 Usage:  .venv/bin/python bench/triage.py [--observations 1000000] [--db sqlite|postgresql|both]
             [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/fa_benchdata] [--runs 20]
+            [--keep DIR] [--reuse URL]
 
 Builds a fresh database with the app's migrations and demo data (`flask seed-demo`: users,
 administrations, criteria), then bulk-loads N observations and N/5 issues spread over 10 years
@@ -22,6 +23,7 @@ database given by --pg-url is emptied (schema public dropped) before loading.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -561,6 +563,12 @@ def main() -> int:
         help="measure a database an earlier run loaded (migrated to head and analysed first), "
         "e.g. after adding an index, instead of generating and loading",
     )
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="build the SQLite file (bench.sqlite) and uploads in DIR and leave them there for "
+        "--reuse, instead of a temporary directory that is deleted at the end",
+    )
     args = parser.parse_args()
     if args.reuse:
         return reuse(args.reuse, args.runs, set(args.groups.split(",")))
@@ -571,7 +579,13 @@ def main() -> int:
     data = generate(args.observations, now)
     gen_s = time.perf_counter() - t0
     engines = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
-    with tempfile.TemporaryDirectory(prefix="bench-triage-") as tmp:
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            tmp = str(Path(args.keep).resolve())
+            Path(tmp, "bench.sqlite").unlink(missing_ok=True)
+        else:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-triage-"))
         for engine in engines:
             if engine == "sqlite":
                 url = f"sqlite:///{tmp}/bench.sqlite"
