@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
+
+from fieldapp.geo import grid_cell
 
 # Deterministic constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -58,3 +60,17 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class GridCellMixin:
+    """grid_y/grid_x: the map grid cell of lat/lon (geo.grid_cell), kept in step on every ORM
+    insert and update so map queries can use an index on whole numbers."""
+
+    grid_y: Mapped[int | None]
+    grid_x: Mapped[int | None]
+
+
+@event.listens_for(GridCellMixin, "before_insert", propagate=True)
+@event.listens_for(GridCellMixin, "before_update", propagate=True)
+def _fill_grid_cell(_mapper, _connection, target) -> None:
+    target.grid_y, target.grid_x = grid_cell(target.lat, target.lon)

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fieldapp.db import Base, TimestampMixin, utcnow
+from fieldapp.db import Base, GridCellMixin, TimestampMixin, utcnow
 from fieldapp.orgs.models import Administration
 
 
-class Issue(TimestampMixin, Base):
+class Issue(GridCellMixin, TimestampMixin, Base):
     """One problem to solve, possibly reported by several observations."""
 
     __tablename__ = "issue"
@@ -24,6 +24,8 @@ class Issue(TimestampMixin, Base):
         # Needs attention: open issues by owner, and stale ones by their last status change.
         Index("ix_issue_owner_status", "owner_id", "status"),
         Index("ix_issue_status_changed", "status", "status_changed_at"),
+        # Triage map: issues of a status in a view, and their clusters (see Observation).
+        Index("ix_issue_status_grid", "status", "grid_y", "grid_x"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -100,3 +100,7 @@ def template_values() -> dict:
         "is_overdue": is_overdue,
         "status_labels": lambda: {code: _(label) for code, label in STATUSES},
     }
+
+
+def translated_errors(errors: dict[str, str]) -> dict[str, str]:
+    return {name: _(message) for name, message in errors.items()}

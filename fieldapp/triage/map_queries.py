@@ -1,0 +1,192 @@
+"""Map data for triage: points when zoomed in, grid clusters otherwise, never the whole table.
+
+A map asks for its view (bbox) and zoom. Below POINTS_FROM_ZOOM, or when the view holds more
+than POINT_LIMIT items, the answer is clusters: a GROUP BY on the stored grid cells
+(geo.grid_cell) divided by a factor that grows as the map zooms out, so a cluster covers about
+CLUSTER_PX screen pixels at any zoom. Clusters are aligned to that coarse grid, not to the
+view, so panning never changes a cluster's count. Counting reads an index on (status or
+issue_id, grid_y, grid_x) alone on both engines.
+
+Clusters apply the list's filters as SQL; the two exact checks the list makes in Python (an
+area's polygon, the local time of day across summer time) are left to the points, so near an
+area's edge a cluster may count a few items the list leaves out. Points carry only codes; the
+popup fetches the rest (map_item) on click.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, literal_column
+from sqlalchemy.orm import Session
+
+from fieldapp.capture.models import Observation
+from fieldapp.db import utcnow
+from fieldapp.geo import GRID_PER_DEGREE, grid_cell
+from fieldapp.triage.filters import Filters
+from fieldapp.triage.models import Issue
+from fieldapp.triage.queries import Bbox, _issue_query, _observation_query, list_page
+from fieldapp.triage.workflow import is_overdue
+
+POINTS_FROM_ZOOM = 14
+POINT_LIMIT = 500
+CLUSTER_PX = 64
+MIN_ZOOM, MAX_ZOOM, DEFAULT_ZOOM = 1, 20, 12
+# Where the map has no view yet (its first request): Denmark and a bit around it.
+WHOLE_MAP: Bbox = (54.0, 7.5, 58.0, 15.5)
+# The latitude the east-west cell size is corrected for (Denmark's middle), as in analyses.py.
+MID_LAT = 56.0
+
+
+@dataclass(frozen=True)
+class MapData:
+    clustered: bool
+    features: list[dict]
+    total: int
+
+
+def cluster_factors(zoom: int) -> tuple[int, int]:
+    """Grid cells per cluster (north-south, east-west) at a zoom: ~CLUSTER_PX pixels square."""
+    degrees_per_px = 360 / (256 * 2**zoom)
+    fx = max(1, round(CLUSTER_PX * degrees_per_px * GRID_PER_DEGREE))
+    # A degree of latitude looks 1/cos(lat) times taller than one of longitude (Mercator).
+    fy = max(1, round(fx * math.cos(math.radians(MID_LAT))))
+    return fy, fx
+
+
+def _base_query(session: Session, f: Filters, tz: str, now: datetime):
+    if f.kind == "observations":
+        query, checks = _observation_query(session, f, tz, now)
+        return Observation, query, checks
+    query, checks = _issue_query(session, f, tz, now)
+    return Issue, query, checks
+
+
+def _in_cells(model, query, bbox: Bbox, fy: int = 1, fx: int = 1):
+    """Rows whose cell is in the bbox's cells, widened to whole clusters of fy × fx cells."""
+    south, west, north, east = bbox
+    y0, x0 = grid_cell(south, west)
+    y1, x1 = grid_cell(north, east)
+    return query.where(
+        model.grid_y.between(y0 // fy * fy, (y1 // fy + 1) * fy - 1),
+        model.grid_x.between(x0 // fx * fx, (x1 // fx + 1) * fx - 1),
+    )
+
+
+def _cell_degrees(cell: float, offset: int) -> float:
+    return round(cell / GRID_PER_DEGREE - offset, 6)
+
+
+def clusters(session: Session, model, query, bbox: Bbox, zoom: int) -> list[dict]:
+    fy, fx = cluster_factors(zoom)
+    # Inline constants: PostgreSQL matches GROUP BY to the SELECT only for identical text.
+    cy = model.grid_y / literal_column(str(fy))
+    cx = model.grid_x / literal_column(str(fx))
+    grouped = (
+        _in_cells(model, query, bbox, fy, fx)
+        .with_only_columns(
+            func.count(),
+            func.avg(model.grid_y),
+            func.avg(model.grid_x),
+            func.min(model.grid_y),
+            func.min(model.grid_x),
+            func.max(model.grid_y),
+            func.max(model.grid_x),
+        )
+        .group_by(cy, cx)
+        .order_by(None)
+    )
+    features = []
+    for count, ay, ax, y0, x0, y1, x1 in session.execute(grouped):
+        # Cell centres: + 0.5 of a cell.
+        lat, lon = _cell_degrees(float(ay) + 0.5, 90), _cell_degrees(float(ax) + 0.5, 180)
+        bounds = [
+            _cell_degrees(y0, 90),
+            _cell_degrees(x0, 180),
+            _cell_degrees(y1 + 1, 90),
+            _cell_degrees(x1 + 1, 180),
+        ]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"cluster": True, "count": int(count), "bounds": bounds},
+            }
+        )
+    return features
+
+
+def _point(kind: str, row, now: datetime) -> dict:
+    if kind == "observations":
+        props = {"kind": "observation", "id": row.id, "category": row.category}
+    else:
+        props = {
+            "kind": "issue",
+            "id": row.id,
+            "category": row.category,
+            "status": row.status,
+            "overdue": is_overdue(row, now),
+        }
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [row.lon, row.lat]},
+        "properties": props,
+    }
+
+
+def points(session: Session, f: Filters, tz: str, model, query, checks, bbox: Bbox, now):
+    """Up to POINT_LIMIT + 1 items in the bbox, in no particular order (the map needs none)."""
+    if checks:
+        # The exact Python checks need whole rows: the list's own pager applies them.
+        page = list_page(session, f, tz, limit=POINT_LIMIT, bbox=bbox, for_map=True, now=now)
+        rows = page.items + ([None] if page.next_cursor else [])
+        return rows
+    south, west, north, east = bbox
+    cols = [model.id, model.lat, model.lon, model.category]
+    if model is Issue:
+        cols += [Issue.status, Issue.due_at]
+    query = (
+        _in_cells(model, query, bbox)
+        .with_only_columns(*cols)
+        .where(model.lat.between(south, north), model.lon.between(west, east))
+        .order_by(None)
+        .limit(POINT_LIMIT + 1)
+    )
+    return session.execute(query).all()
+
+
+def map_data(
+    session: Session,
+    f: Filters,
+    tz: str,
+    bbox: Bbox | None,
+    zoom: int | None,
+    now: datetime | None = None,
+) -> MapData:
+    """What the triage map shows for a view: points, or clusters when there are too many."""
+    now = now or utcnow()
+    bbox = bbox or WHOLE_MAP
+    zoom = DEFAULT_ZOOM if zoom is None else zoom
+    model, query, checks = _base_query(session, f, tz, now)
+    if zoom >= POINTS_FROM_ZOOM:
+        rows = points(session, f, tz, model, query, checks, bbox, now)
+        if len(rows) <= POINT_LIMIT:
+            features = [_point(f.kind, r, now) for r in rows]
+            return MapData(False, features, len(features))
+    features = clusters(session, model, query, bbox, zoom)
+    return MapData(True, features, sum(c["properties"]["count"] for c in features))
+
+
+def parse_zoom(raw: str | None) -> int | None:
+    """The map's zoom level, None when not given.
+
+    :raise ValueError: not a whole number from MIN_ZOOM to MAX_ZOOM.
+    """
+    if raw is None or raw == "":
+        return None
+    zoom = int(raw)
+    if not MIN_ZOOM <= zoom <= MAX_ZOOM:
+        raise ValueError(raw)
+    return zoom
