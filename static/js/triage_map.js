@@ -100,6 +100,8 @@
       var p = f.properties;
       var name = el.dataset.textCluster.replace("{n}", p.count);
       var m = L.marker([c[1], c[0]], { icon: clusterIcon(p.count), title: name, alt: name, keyboard: true });
+      // The visible number would otherwise be the button's whole accessible name.
+      m.on("add", function () { m.getElement().setAttribute("aria-label", name); });
       m.on("click", function () {
         var b = p.bounds;
         map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: [24, 24], maxZoom: 19 });
