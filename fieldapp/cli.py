@@ -112,6 +112,19 @@ def register(app: Flask) -> None:
         for email, password, role in (*DEMO_ACCOUNTS, (*DEMO_STAFF, "staff")):
             click.echo(f"  {role:<12} {email}  password: {password}")
 
+    @app.cli.command("stats-summary")
+    def stats_summary_command() -> None:
+        """Recount the dashboards' observation summary from the observations.
+
+        Every change through the app keeps it in step; this is for after bulk SQL (imports,
+        hand fixes) that bypassed the app.
+        """
+        from fieldapp.stats.summary import rebuild
+
+        rows = rebuild(db.session)
+        db.session.commit()
+        click.echo(f"Observation summary recounted: {rows} rows.")
+
     @app.cli.command("create-api-client")
     @click.argument("name")
     def create_api_client_command(name: str) -> None:
