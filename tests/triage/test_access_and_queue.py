@@ -242,5 +242,3 @@ def test_geojson_filters_by_bbox_and_staff_only_get_their_issues(
     ).get_json()
     assert [f["properties"]["id"] for f in data["features"]] == [mine.id]
     assert theirs.id != mine.id
-
-
