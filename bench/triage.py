@@ -327,6 +327,26 @@ def reset_postgresql(url: str) -> None:
     engine.dispose()
 
 
+def refresh_derived(db) -> None:
+    """What the app derives on every ORM write, done once for the bulk-loaded rows: the map
+    grid cells (as migration tmap_1 fills them) and the dashboard summary (flask stats-summary)."""
+    from fieldapp.geo import GRID_PER_DEGREE
+    from fieldapp.stats.summary import rebuild
+
+    floor = "FLOOR({})" if db.engine.dialect.name == "postgresql" else "{}"
+    for table in ("observation", "issue"):
+        y = floor.format(f"(lat + 90) * {GRID_PER_DEGREE}")
+        x = floor.format(f"(lon + 180) * {GRID_PER_DEGREE}")
+        db.session.execute(
+            text(
+                f"UPDATE {table} SET grid_y = CAST({y} AS INTEGER), "  # noqa: S608
+                f"grid_x = CAST({x} AS INTEGER) WHERE lat IS NOT NULL"
+            )
+        )
+    rebuild(db.session)
+    db.session.commit()
+
+
 def build(db_url: str, data, now, tmpdir: str):
     from flask_migrate import upgrade
 
@@ -355,6 +375,8 @@ def build(db_url: str, data, now, tmpdir: str):
         load_sqlite(db_url.removeprefix("sqlite:///"), data, now)
     else:
         load_postgresql(db_url, data, now)
+    with app.app_context():
+        refresh_derived(db)
     load_s = time.perf_counter() - t0
     with app.app_context():
         # Whole-municipality and one-area criteria of every computed kind.

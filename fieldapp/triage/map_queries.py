@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, literal_column
+from sqlalchemy import Integer, func, literal_column
 from sqlalchemy.orm import Session
 
 from fieldapp.capture.models import Observation
@@ -82,8 +82,9 @@ def _cell_degrees(cell: float, offset: int) -> float:
 def clusters(session: Session, model, query, bbox: Bbox, zoom: int) -> list[dict]:
     fy, fx = cluster_factors(zoom)
     # Inline constants: PostgreSQL matches GROUP BY to the SELECT only for identical text.
-    cy = model.grid_y / literal_column(str(fy))
-    cx = model.grid_x / literal_column(str(fx))
+    # Floor division of whole numbers (both are never negative) on both engines.
+    cy = model.grid_y // literal_column(str(fy), Integer)
+    cx = model.grid_x // literal_column(str(fx), Integer)
     grouped = (
         _in_cells(model, query, bbox, fy, fx)
         .with_only_columns(

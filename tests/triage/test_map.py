@@ -67,6 +67,18 @@ def test_zoomed_out_gives_clusters_that_count_what_the_filters_keep(client) -> N
     assert issues["total"] == 1
 
 
+def test_a_cluster_gathers_many_grid_cells(client) -> None:
+    fy, fx = map_queries.cluster_factors(11)
+    cells = [grid_cell(*offset(LAT, LON, north_m=120 * i)) for i in range(4)]
+    # Four different fine cells inside one cluster cell at zoom 11 (checked, not assumed).
+    assert len(set(cells)) == 4 and len({(y // fy, x // fx) for y, x in cells}) == 1
+    for i in range(4):
+        make_obs(lat=offset(LAT, LON, north_m=120 * i)[0])
+    login(client, make_coordinator())
+    data = geojson(client, f"bbox={view(LAT, LON, 0.2)}&zoom=11")
+    assert [f["properties"]["count"] for f in data["features"]] == [4]
+
+
 def test_cluster_counts_do_not_change_when_the_map_pans(client) -> None:
     for i in range(6):
         make_obs(lat=offset(LAT, LON, north_m=30 * i)[0])
