@@ -445,6 +445,9 @@ def next_link(client, url: str) -> str | None:
     return url + ("&" if "?" in url else "?") + html[pos:end].replace("&amp;", "&")
 
 
+MAP = "/triage/map.geojson"
+
+
 def scenarios(now: datetime) -> list[tuple[str, str, str]]:
     last_month = (now - timedelta(days=30)).date().isoformat()
     year_ago = (now - timedelta(days=365)).date().isoformat()
@@ -468,15 +471,13 @@ def scenarios(now: datetime) -> list[tuple[str, str, str]]:
             "issues, closed, last year",
             f"/triage/?kind=issues&status=closed&from={year_ago}",
         ),  # noqa: E501
-        ("map", "observations, city bbox", f"/triage/map.geojson?kind=observations&bbox={city}"),
-        ("map", "observations, street bbox", f"/triage/map.geojson?kind=observations&bbox={hood}"),
-        ("map", "issues open, city bbox", f"/triage/map.geojson?kind=issues&bbox={city}"),
-        (
-            "map",
-            "issues all, street bbox",
-            f"/triage/map.geojson?kind=issues&status=all&bbox={hood}",
-        ),  # noqa: E501
-        ("map", "observations, no bbox", "/triage/map.geojson?kind=observations"),
+        # Zoom as a phone's map sends it: the whole city at 12, a few streets at 16.
+        ("map", "observations, city bbox", f"{MAP}?kind=observations&bbox={city}&zoom=12"),
+        ("map", "observations, street bbox", f"{MAP}?kind=observations&bbox={hood}&zoom=16"),
+        ("map", "issues open, city bbox", f"{MAP}?kind=issues&bbox={city}&zoom=12"),
+        ("map", "issues open, street bbox", f"{MAP}?kind=issues&bbox={hood}&zoom=16"),
+        ("map", "issues all, street bbox", f"{MAP}?kind=issues&status=all&bbox={hood}&zoom=16"),
+        ("map", "observations, no bbox", f"{MAP}?kind=observations"),
         ("attention", "needs attention, all organisations", "/attention/"),
         ("attention", "needs attention, administration 1", "/attention/?org=1"),
         ("attention", "coordinator start page (counts)", "/walks/"),
