@@ -114,16 +114,18 @@ def register(app: Flask) -> None:
 
     @app.cli.command("stats-summary")
     def stats_summary_command() -> None:
-        """Recount the dashboards' observation summary from the observations.
+        """Recount the dashboards' observation summary and the map's cell counts.
 
         Every change through the app keeps it in step; this is for after bulk SQL (imports,
         hand fixes) that bypassed the app.
         """
         from fieldapp.stats.summary import rebuild
+        from fieldapp.triage import map_summary
 
         rows = rebuild(db.session)
+        map_summary.rebuild(db.session.connection())
         db.session.commit()
-        click.echo(f"Observation summary recounted: {rows} rows.")
+        click.echo(f"Observation summary recounted: {rows} rows; map cells recounted.")
 
     @app.cli.command("create-api-client")
     @click.argument("name")

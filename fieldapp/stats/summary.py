@@ -23,12 +23,11 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, func, inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from fieldapp.areas.models import Area
 from fieldapp.capture.models import Observation
+from fieldapp.db import upsert_add
 from fieldapp.stats.models import ObservationMonth
 from fieldapp.triage.filters import TIMES_OF_DAY, local_hours
 from fieldapp.walks.models import Walk
@@ -85,20 +84,9 @@ def apply_deltas(connection, deltas: dict) -> None:
         for k, v in deltas.items()
         if any(v)
     ]
-    if not rows:
-        return
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    table = ObservationMonth.__table__
-    stmt = insert(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["area_key", "category", "month", "band"],
-        set_={
-            "count": table.c.count + stmt.excluded.count,
-            "safety_sum": table.c.safety_sum + stmt.excluded.safety_sum,
-            "safety_count": table.c.safety_count + stmt.excluded.safety_count,
-        },
+    upsert_add(
+        connection, ObservationMonth.__table__, ["area_key", "category", "month", "band"], rows
     )
-    connection.execute(stmt, rows)
 
 
 def _affected_ids(session: Session) -> set[int]:

@@ -19,14 +19,15 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, func, literal_column
+from sqlalchemy import Integer, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from fieldapp.capture.models import Observation
 from fieldapp.db import utcnow
 from fieldapp.geo import GRID_PER_DEGREE, grid_cell
 from fieldapp.triage.filters import Filters
-from fieldapp.triage.models import Issue
+from fieldapp.triage.map_summary import COARSE
+from fieldapp.triage.models import Issue, MapCell
 from fieldapp.triage.queries import Bbox, _issue_query, _observation_query, list_page
 from fieldapp.triage.workflow import is_overdue
 
@@ -79,8 +80,80 @@ def _cell_degrees(cell: float, offset: int) -> float:
     return round(cell / GRID_PER_DEGREE - offset, 6)
 
 
-def clusters(session: Session, model, query, bbox: Bbox, zoom: int) -> list[dict]:
+def _summary_clusters(session: Session, f: Filters, bbox: Bbox, fy: int, fx: int):
+    """Clusters added up from map_cell (map_summary.py), or None when the filters are ones it
+    does not keep or the clusters are smaller than its cells."""
+    if fy < COARSE or fx < COARSE:
+        return None
+    if f.walk_id or f.q or f.date_from or f.date_to or f.time_of_day or f.area_id:
+        return None
+    if f.administration_id:
+        return None
+    m = MapCell
+    fy, fx = max(1, round(fy / COARSE)), max(1, round(fx / COARSE))
+    south, west, north, east = bbox
+    y0, x0 = grid_cell(south, west)
+    y1, x1 = grid_cell(north, east)
+    y0, y1 = y0 // COARSE, y1 // COARSE
+    x0, x1 = x0 // COARSE, x1 // COARSE
+    query = select(
+        func.sum(m.count),
+        func.sum(m.sum_y),
+        func.sum(m.sum_x),
+        func.min(m.cy),
+        func.min(m.cx),
+        func.max(m.cy),
+        func.max(m.cx),
+    ).where(
+        m.cy.between(y0 // fy * fy, (y1 // fy + 1) * fy - 1),
+        m.cx.between(x0 // fx * fx, (x1 // fx + 1) * fx - 1),
+    )
+    if f.kind == "observations":
+        query = query.where(m.kind == "o")
+    else:
+        query = query.where(m.kind == "i")
+        if f.statuses is not None:
+            query = query.where(m.status.in_(sorted(f.statuses)))
+    if f.category:
+        query = query.where(m.category == f.category)
+    cy = m.cy // literal_column(str(fy), Integer)
+    cx = m.cx // literal_column(str(fx), Integer)
+    query = query.group_by(cy, cx).having(func.sum(m.count) > 0)
+    rows = []
+    for count, sy, sx, cy0, cx0, cy1, cx1 in session.execute(query):
+        count = int(count)
+        rows.append(
+            (count, int(sy) / count, int(sx) / count, cy0 * COARSE, cx0 * COARSE)
+            + ((cy1 + 1) * COARSE - 1, (cx1 + 1) * COARSE - 1)
+        )
+    return rows
+
+
+def clusters(session: Session, f: Filters, model, query, bbox: Bbox, zoom: int) -> list[dict]:
     fy, fx = cluster_factors(zoom)
+    rows = _summary_clusters(session, f, bbox, fy, fx)
+    if rows is None:
+        rows = _counted_clusters(session, model, query, bbox, fy, fx)
+    return [_cluster_feature(*row) for row in rows]
+
+
+def _cluster_feature(count, ay, ax, y0, x0, y1, x1) -> dict:
+    # Cell centres: + 0.5 of a cell.
+    lat, lon = _cell_degrees(ay + 0.5, 90), _cell_degrees(ax + 0.5, 180)
+    bounds = [
+        _cell_degrees(y0, 90),
+        _cell_degrees(x0, 180),
+        _cell_degrees(y1 + 1, 90),
+        _cell_degrees(x1 + 1, 180),
+    ]
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {"cluster": True, "count": count, "bounds": bounds},
+    }
+
+
+def _counted_clusters(session: Session, model, query, bbox: Bbox, fy: int, fx: int):
     # Inline constants: PostgreSQL matches GROUP BY to the SELECT only for identical text.
     # Floor division of whole numbers (both are never negative) on both engines.
     cy = model.grid_y // literal_column(str(fy), Integer)
@@ -99,24 +172,10 @@ def clusters(session: Session, model, query, bbox: Bbox, zoom: int) -> list[dict
         .group_by(cy, cx)
         .order_by(None)
     )
-    features = []
-    for count, ay, ax, y0, x0, y1, x1 in session.execute(grouped):
-        # Cell centres: + 0.5 of a cell.
-        lat, lon = _cell_degrees(float(ay) + 0.5, 90), _cell_degrees(float(ax) + 0.5, 180)
-        bounds = [
-            _cell_degrees(y0, 90),
-            _cell_degrees(x0, 180),
-            _cell_degrees(y1 + 1, 90),
-            _cell_degrees(x1 + 1, 180),
-        ]
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                "properties": {"cluster": True, "count": int(count), "bounds": bounds},
-            }
-        )
-    return features
+    return [
+        (int(count), float(ay), float(ax), y0, x0, y1, x1)
+        for count, ay, ax, y0, x0, y1, x1 in session.execute(grouped)
+    ]
 
 
 def _point(kind: str, row, now: datetime) -> dict:
@@ -176,7 +235,7 @@ def map_data(
         if len(rows) <= POINT_LIMIT:
             features = [_point(f.kind, r, now) for r in rows]
             return MapData(False, features, len(features))
-    features = clusters(session, model, query, bbox, zoom)
+    features = clusters(session, f, model, query, bbox, zoom)
     return MapData(True, features, sum(c["properties"]["count"] for c in features))
 
 

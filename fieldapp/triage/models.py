@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.db import Base, GridCellMixin, TimestampMixin, utcnow
@@ -81,3 +81,20 @@ class IssueEvent(Base):
     issue: Mapped[Issue] = relationship(back_populates="events")
     user = relationship("User")
     administration: Mapped[Administration | None] = relationship()
+
+
+class MapCell(Base):
+    """Items per coarse map cell for the zoomed-out triage map (triage/map_summary.py keeps it
+    in step): kind "o" loose observations (status ""), "i" issues by status."""
+
+    __tablename__ = "map_cell"
+
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    cy: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    cx: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(default=0)
+    # Sums of the items' grid rows and columns: the clusters' centroids.
+    sum_y: Mapped[int] = mapped_column(BigInteger, default=0)
+    sum_x: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pytest
+from sqlalchemy import delete, select
 from triage_factories import (
     LAT,
     LON,
@@ -15,9 +18,13 @@ from triage_factories import (
     offset,
 )
 
+from fieldapp.capture.models import Observation
 from fieldapp.extensions import db
 from fieldapp.geo import grid_cell
-from fieldapp.triage import map_queries
+from fieldapp.triage import map_queries, map_summary
+from fieldapp.triage.duplicates import merge_into
+from fieldapp.triage.models import Issue, MapCell
+from fieldapp.triage.workflow import Actor, change_status
 
 
 def geojson(client, query: str) -> dict:
@@ -146,3 +153,80 @@ def test_cluster_size_grows_as_the_map_zooms_out() -> None:
     sizes = [map_queries.cluster_factors(z) for z in range(8, 17)]
     assert all(a[1] >= b[1] for a, b in zip(sizes, sizes[1:], strict=False))
     assert sizes[-1] == (1, 1)
+
+
+def stored_cells() -> dict:
+    rows = db.session.scalars(select(MapCell))
+    return {
+        (r.kind, r.status, r.category, r.cy, r.cx): (r.count, r.sum_y, r.sum_x)
+        for r in rows
+        if r.count or r.sum_y or r.sum_x
+    }
+
+
+def recounted_cells() -> dict:
+    """map_cell computed here from every row, by hand."""
+    table: dict = defaultdict(lambda: [0, 0, 0])
+    items = [("o", "", o) for o in db.session.scalars(select(Observation)) if o.issue_id is None]
+    items += [("i", i.status, i) for i in db.session.scalars(select(Issue))]
+    for kind, status, item in items:
+        if item.lat is None:
+            continue
+        gy, gx = grid_cell(item.lat, item.lon)
+        entry = table[(kind, status, item.category, gy // 10, gx // 10)]
+        entry[0] += 1
+        entry[1] += gy
+        entry[2] += gx
+    return {k: tuple(v) for k, v in table.items()}
+
+
+def test_map_cells_follow_creates_triage_moves_and_deletes(client) -> None:
+    far = offset(LAT, LON, north_m=4000)
+    obs = [make_obs(), make_obs(category="waste"), make_obs(lat=far[0], lon=far[1])]
+    make_obs(lat=None, lon=None)
+    assert stored_cells() == recounted_cells()
+    issue = make_issue([obs[0]])  # no longer loose; an issue appears
+    other = make_issue([obs[1]])
+    actor = Actor(user_id=None, coordinates=True)
+    merge_into(db.session, issue, actor, observation_ids=[obs[2].id], issue_ids=[other.id])
+    change_status(db.session, issue, actor, "triaged", internal_note="set")
+    db.session.commit()
+    assert stored_cells() == recounted_cells()
+    issue.lat, issue.lon = far
+    issue.category = "waste"
+    db.session.commit()
+    assert stored_cells() == recounted_cells()
+    # Deleting the issue: the database hands its observations back to triage (issue NULL).
+    db.session.delete(other)
+    db.session.commit()
+    db.session.delete(issue)
+    db.session.commit()
+    db.session.expire_all()
+    assert stored_cells() == recounted_cells()
+    db.session.delete(db.session.get(Observation, obs[2].id))
+    db.session.commit()
+    assert stored_cells() == recounted_cells()
+    db.session.execute(delete(MapCell))
+    db.session.commit()
+    map_summary.rebuild(db.session.connection())
+    db.session.commit()
+    assert stored_cells() == recounted_cells()
+
+
+def test_zoomed_out_clusters_from_map_cells_match_counting_the_rows(client, monkeypatch) -> None:
+    for i in range(12):
+        lat, lon = offset(LAT, LON, north_m=700 * (i % 4), east_m=900 * (i % 3))
+        make_obs(lat=lat, lon=lon, category="lighting" if i % 2 else "waste")
+    make_issue([make_obs()], status="triaged")
+    login(client, make_coordinator())
+    queries = [
+        f"bbox={view(LAT, LON, 0.3)}&zoom=10",
+        f"category=waste&bbox={view(LAT, LON, 0.3)}&zoom=11",
+        f"kind=issues&bbox={view(LAT, LON, 0.3)}&zoom=10",
+        f"kind=issues&status=closed&bbox={view(LAT, LON, 0.3)}&zoom=10",
+    ]
+    from_cells = [geojson(client, q) for q in queries]
+    monkeypatch.setattr(map_queries, "_summary_clusters", lambda *a: None)
+    counted = [geojson(client, q) for q in queries]
+    assert [d["total"] for d in from_cells] == [d["total"] for d in counted] == [12, 6, 1, 0]
+    assert all(d["clustered"] for d in from_cells)
