@@ -7,7 +7,8 @@ observation's time, category, safety, own area or walk; a walk's area; a deleted
 the affected observations are read from the database before the flush and subtracted, and read
 again after it and added. Both reads see the database itself, so cascades the database does
 (a deleted walk's observations, an area set to NULL) are counted as they really are. Bulk SQL
-statements that change those columns bypass this; `flask stats-summary` rebuilds everything.
+and DELETE statements through the session are wrapped the same way (do_orm_execute); only SQL
+sent past the ORM bypasses this, and `flask stats-summary` rebuilds everything after it.
 
 The area of an observation is its own area, else its walk's (counts.observation_in_area);
 area_key 0 means neither. Months and times of day are Copenhagen time (criteria.DEFAULT_TZ);
@@ -147,6 +148,27 @@ def _after_flush(session: Session, _context) -> None:
         connection = session.connection()
         _read(connection, deltas, after, +1)
         apply_deltas(connection, deltas)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_statement(state):
+    """UPDATE/DELETE statements on observations or walks (e.g. areas.assign moving findings
+    into a new area): the same before/after reads around the statement itself."""
+    model = state.bind_mapper.class_ if state.bind_mapper is not None else None
+    if not (state.is_update or state.is_delete) or model not in (Observation, Walk):
+        return None
+    connection = state.session.connection()
+    where = state.statement.whereclause
+    rows = select(model.id) if where is None else select(model.id).where(where)
+    if model is Walk:
+        rows = select(Observation.id).where(Observation.walk_id.in_(rows))
+    ids = set(connection.scalars(rows))
+    deltas: dict = defaultdict(lambda: [0, 0, 0])
+    _read(connection, deltas, ids, -1)
+    result = state.invoke_statement()
+    _read(connection, deltas, ids, +1)
+    apply_deltas(connection, deltas)
+    return result
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -105,6 +105,29 @@ def _after_flush(session: Session, _context) -> None:
         _apply(connection, deltas)
 
 
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_statement(state):
+    """UPDATE/DELETE statements on observations or issues (a merge moves observations with
+    one): the same before/after reads around the statement."""
+    model = state.bind_mapper.class_ if state.bind_mapper is not None else None
+    if not (state.is_update or state.is_delete) or model not in (Observation, Issue):
+        return None
+    connection = state.session.connection()
+    where = state.statement.whereclause
+    rows = select(model.id) if where is None else select(model.id).where(where)
+    ids = set(connection.scalars(rows))
+    obs_ids, issue_ids = (ids, set()) if model is Observation else (set(), ids)
+    if model is Issue and state.is_delete and ids:
+        query = select(Observation.id).where(Observation.issue_id.in_(sorted(ids)))
+        obs_ids = set(connection.scalars(query))
+    deltas: dict = defaultdict(lambda: [0, 0, 0])
+    _read(connection, deltas, obs_ids, issue_ids, -1)
+    result = state.invoke_statement()
+    _read(connection, deltas, obs_ids, issue_ids, +1)
+    _apply(connection, deltas)
+    return result
+
+
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_pending(session: Session, _previous) -> None:
     session.info.pop(_PENDING, None)

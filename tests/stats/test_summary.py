@@ -9,7 +9,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from stats_fixtures import make_area, make_obs, make_walk, utc
 
 from fieldapp.capture.models import Observation
@@ -227,3 +227,19 @@ def test_stats_summary_command_recounts(areas, runner) -> None:
     assert result.exit_code == 0 and "1 rows" in result.output
     db.session.expire_all()
     assert stored_summary() == recount()
+
+
+def test_bulk_update_and_delete_statements_keep_the_summary(areas) -> None:
+    north, middle = areas
+    walk = make_walk(north, utc(2025, 3, 1, 18))
+    loose = [make_obs(utc(2025, 4, d, 12), safety=d % 5 + 1) for d in range(1, 6)]
+    make_obs(utc(2025, 4, 9, 12), walk=walk, safety=2)
+    # areas.assign moves findings into a new area with UPDATE statements like these.
+    ids = [o.id for o in loose[:3]]
+    db.session.execute(update(Observation).where(Observation.id.in_(ids)).values(area_id=middle.id))
+    db.session.execute(update(Walk).where(Walk.id == walk.id).values(area_id=middle.id))
+    db.session.commit()
+    check(areas)
+    db.session.execute(delete(Observation).where(Observation.id == loose[4].id))
+    db.session.commit()
+    check(areas)
