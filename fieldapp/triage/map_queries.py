@@ -29,7 +29,9 @@ from fieldapp.triage.filters import Filters
 from fieldapp.triage.map_summary import COARSE
 from fieldapp.triage.models import Issue, MapCell
 from fieldapp.triage.queries import Bbox, _issue_query, _observation_query, list_page
-from fieldapp.triage.workflow import is_overdue
+from fieldapp.triage.workflow import STATUSES, is_overdue
+
+ALL_STATUSES = sorted(code for code, _label in STATUSES)
 
 POINTS_FROM_ZOOM = 14
 POINT_LIMIT = 500
@@ -62,6 +64,10 @@ def _base_query(session: Session, f: Filters, tz: str, now: datetime):
         query, checks = _observation_query(session, f, tz, now)
         return Observation, query, checks
     query, checks = _issue_query(session, f, tz, now)
+    if f.statuses is None:
+        # "All statuses" as an explicit list: the (status, grid_y, grid_x) index then serves
+        # it as one range per status (neither engine skips a leading column by itself).
+        query = query.where(Issue.status.in_(ALL_STATUSES))
     return Issue, query, checks
 
 
