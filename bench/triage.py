@@ -2,7 +2,7 @@
 
 Usage:  .venv/bin/python bench/triage.py [--observations 1000000] [--db sqlite|postgresql|both]
             [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/fa_benchdata] [--runs 20]
-            [--keep PATH] [--groups list,map,attention,dashboard] [--reuse URL]
+            [--keep DIR] [--groups list,map,attention,dashboard] [--reuse URL]
 
 Builds a fresh database with the app's migrations and demo data (`flask seed-demo`: users,
 administrations, criteria), then bulk-loads N observations and N/5 issues spread over 10 years
@@ -25,6 +25,7 @@ database given by --pg-url is emptied (schema public dropped) before loading.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -331,6 +332,26 @@ def reset_postgresql(url: str) -> None:
     engine.dispose()
 
 
+def refresh_derived(db) -> None:
+    """What the app derives on every ORM write, done once for the bulk-loaded rows: the map
+    grid cells (as migration 0015 fills them) and the dashboard summary (flask stats-summary)."""
+    from fieldapp.geo import GRID_PER_DEGREE
+    from fieldapp.stats.summary import rebuild
+
+    floor = "FLOOR({})" if db.engine.dialect.name == "postgresql" else "{}"
+    for table in ("observation", "issue"):
+        y = floor.format(f"(lat + 90) * {GRID_PER_DEGREE}")
+        x = floor.format(f"(lon + 180) * {GRID_PER_DEGREE}")
+        db.session.execute(
+            text(
+                f"UPDATE {table} SET grid_y = CAST({y} AS INTEGER), "  # noqa: S608
+                f"grid_x = CAST({x} AS INTEGER) WHERE lat IS NOT NULL"
+            )
+        )
+    rebuild(db.session)
+    db.session.commit()
+
+
 def build(db_url: str, data, now, tmpdir: str):
     from flask_migrate import upgrade
 
@@ -359,6 +380,8 @@ def build(db_url: str, data, now, tmpdir: str):
         load_sqlite(db_url.removeprefix("sqlite:///"), data, now)
     else:
         load_postgresql(db_url, data, now)
+    with app.app_context():
+        refresh_derived(db)
     load_s = time.perf_counter() - t0
     with app.app_context():
         # Whole-municipality and one-area criteria of every computed kind.
@@ -427,6 +450,9 @@ def next_link(client, url: str) -> str | None:
     return url + ("&" if "?" in url else "?") + html[pos:end].replace("&amp;", "&")
 
 
+MAP = "/triage/map.geojson"
+
+
 def scenarios(now: datetime) -> list[tuple[str, str, str]]:
     last_month = (now - timedelta(days=30)).date().isoformat()
     year_ago = (now - timedelta(days=365)).date().isoformat()
@@ -453,15 +479,13 @@ def scenarios(now: datetime) -> list[tuple[str, str, str]]:
             "issues, closed, last year",
             f"/triage/?kind=issues&status=closed&from={year_ago}",
         ),  # noqa: E501
-        ("map", "observations, city bbox", f"/triage/map.geojson?kind=observations&bbox={city}"),
-        ("map", "observations, street bbox", f"/triage/map.geojson?kind=observations&bbox={hood}"),
-        ("map", "issues open, city bbox", f"/triage/map.geojson?kind=issues&bbox={city}"),
-        (
-            "map",
-            "issues all, street bbox",
-            f"/triage/map.geojson?kind=issues&status=all&bbox={hood}",
-        ),  # noqa: E501
-        ("map", "observations, no bbox", "/triage/map.geojson?kind=observations"),
+        # Zoom as a phone's map sends it: the whole city at 12, a few streets at 16.
+        ("map", "observations, city bbox", f"{MAP}?kind=observations&bbox={city}&zoom=12"),
+        ("map", "observations, street bbox", f"{MAP}?kind=observations&bbox={hood}&zoom=16"),
+        ("map", "issues open, city bbox", f"{MAP}?kind=issues&bbox={city}&zoom=12"),
+        ("map", "issues open, street bbox", f"{MAP}?kind=issues&bbox={hood}&zoom=16"),
+        ("map", "issues all, street bbox", f"{MAP}?kind=issues&status=all&bbox={hood}&zoom=16"),
+        ("map", "observations, no bbox", f"{MAP}?kind=observations"),
         ("attention", "needs attention, all organisations", "/attention/"),
         ("attention", "needs attention, administration 1", "/attention/?org=1"),
         ("attention", "coordinator start page (counts)", "/walks/"),
@@ -572,9 +596,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--keep",
-        metavar="PATH",
-        help="write the SQLite database to PATH (replaced if it exists) and keep it for "
-        "--reuse sqlite:///PATH; without it the file lives in a temporary directory",
+        metavar="DIR",
+        help="build the SQLite file (bench.sqlite) and uploads in DIR and leave them there for "
+        "--reuse, instead of a temporary directory that is deleted at the end",
     )
     args = parser.parse_args()
     if args.reuse:
@@ -586,14 +610,16 @@ def main() -> int:
     data = generate(args.observations, now)
     gen_s = time.perf_counter() - t0
     engines = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
-    with tempfile.TemporaryDirectory(prefix="bench-triage-") as tmp:
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            tmp = str(Path(args.keep).resolve())
+            Path(tmp, "bench.sqlite").unlink(missing_ok=True)
+        else:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-triage-"))
         for engine in engines:
             if engine == "sqlite":
-                path = Path(args.keep) if args.keep else Path(tmp) / "bench.sqlite"
-                if args.keep:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.unlink(missing_ok=True)
-                url = f"sqlite:///{path.resolve()}"
+                url = f"sqlite:///{tmp}/bench.sqlite"
             else:
                 url = args.pg_url
                 reset_postgresql(url)

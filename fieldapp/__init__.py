@@ -66,6 +66,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
+    # Its flush listeners keep the dashboards' observation summary in step with every change.
+    import fieldapp.stats.summary  # noqa: F401
+    import fieldapp.triage.map_summary  # noqa: F401  (and the map's cell counts)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -114,6 +114,21 @@ def register(app: Flask) -> None:
         for email, password, role in (*DEMO_ACCOUNTS, (*DEMO_STAFF, "staff")):
             click.echo(f"  {role:<12} {email}  password: {password}")
 
+    @app.cli.command("stats-summary")
+    def stats_summary_command() -> None:
+        """Recount the dashboards' observation summary and the map's cell counts.
+
+        Every change through the app keeps it in step; this is for after bulk SQL (imports,
+        hand fixes) that bypassed the app.
+        """
+        from fieldapp.stats.summary import rebuild
+        from fieldapp.triage import map_summary
+
+        rows = rebuild(db.session)
+        map_summary.rebuild(db.session.connection())
+        db.session.commit()
+        click.echo(f"Observation summary recounted: {rows} rows; map cells recounted.")
+
     @app.cli.command("create-api-client")
     @click.argument("name")
     def create_api_client_command(name: str) -> None:

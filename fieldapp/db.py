@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
+
+from fieldapp.geo import grid_cell
 
 # Deterministic constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -58,3 +60,36 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class GridCellMixin:
+    """grid_y/grid_x: the map grid cell of lat/lon (geo.grid_cell), kept in step on every ORM
+    insert and update so map queries can use an index on whole numbers."""
+
+    grid_y: Mapped[int | None]
+    grid_x: Mapped[int | None]
+
+
+@event.listens_for(GridCellMixin, "before_insert", propagate=True)
+@event.listens_for(GridCellMixin, "before_update", propagate=True)
+def _fill_grid_cell(_mapper, _connection, target) -> None:
+    target.grid_y, target.grid_x = grid_cell(target.lat, target.lon)
+
+
+def upsert_add(connection, table, keys: list[str], rows: list[dict]) -> None:
+    """Insert `rows` into a counter table, or add their other columns to the row with the same
+    `keys` (INSERT ... ON CONFLICT DO UPDATE, which both engines speak with their own dialect):
+    concurrent transactions adding to one row never lose a count."""
+    if not rows:
+        return
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(table)
+    added = [name for name in rows[0] if name not in keys]
+    stmt = stmt.on_conflict_do_update(
+        index_elements=keys,
+        set_={name: table.c[name] + stmt.excluded[name] for name in added},
+    )
+    connection.execute(stmt, rows)

@@ -45,3 +45,19 @@ def bounding_box(points: list[tuple[float, float]]) -> tuple[float, float, float
     lats = [p[0] for p in points]
     lons = [p[1] for p in points]
     return min(lats), min(lons), max(lats), max(lons)
+
+
+# Map grid: every stored position also carries the integer cell it falls in, so that a map
+# query is an index range on whole numbers and clusters are a GROUP BY on their quotients
+# (triage/map_queries.py). 1000 cells a degree: ~111 m north-south, ~60 m east-west in Denmark.
+GRID_PER_DEGREE = 1000
+
+
+def grid_cell(lat: float | None, lon: float | None) -> tuple[int | None, int | None]:
+    """(row, column) of the grid cell holding the position; (None, None) without one.
+
+    Offsets make both non-negative, so SQL can floor by integer division on either engine.
+    """
+    if lat is None or lon is None:
+        return None, None
+    return math.floor((lat + 90) * GRID_PER_DEGREE), math.floor((lon + 180) * GRID_PER_DEGREE)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fieldapp.db import Base, TimestampMixin
+from fieldapp.db import Base, GridCellMixin, TimestampMixin
 from fieldapp.walks.models import Participant, Walk
 
 # No 0/O, 1/I/L: the code is read aloud and typed from paper receipts.
@@ -19,7 +19,7 @@ def new_tracking_code() -> str:
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(8))
 
 
-class Observation(TimestampMixin, Base):
+class Observation(GridCellMixin, TimestampMixin, Base):
     __tablename__ = "observation"
     __table_args__ = (
         Index("ix_observation_walk_created", "walk_id", "created_at"),
@@ -30,6 +30,9 @@ class Observation(TimestampMixin, Base):
         Index("ix_observation_issue_created", "issue_id", "created_at", "id"),
         Index("ix_observation_category_issue_created", "category", "issue_id", "created_at"),
         Index("ix_observation_created_at", "created_at"),
+        # Triage map: loose observations in a view (range on grid rows) and their clusters
+        # (GROUP BY on the cells) read from the index alone.
+        Index("ix_observation_issue_grid", "issue_id", "grid_y", "grid_x"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

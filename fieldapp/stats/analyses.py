@@ -21,7 +21,9 @@ from sqlalchemy.orm import Session
 from fieldapp.areas.models import Area
 from fieldapp.capture.models import Observation
 from fieldapp.orgs.models import Administration
+from fieldapp.stats import summary
 from fieldapp.stats.criteria import observation_in_area
+from fieldapp.stats.models import ObservationMonth
 from fieldapp.triage.filters import TIMES_OF_DAY, local_day_bounds, local_hours
 from fieldapp.triage.models import Issue, IssueEvent
 from fieldapp.triage.workflow import CLOSED_STATUSES
@@ -121,14 +123,43 @@ class HeatTable:
         return max(self.counts.values(), default=0)
 
 
+def _raw_scope(scope: Scope, tz: str, lo: datetime | None, hi: datetime | None, *columns):
+    """observations_query for the scope's area, limited to [lo, hi) (None: open) instead of
+    the scope's dates: the edges summary.month_split leaves to the observations."""
+    query = observations_query(Scope(scope.area_id), tz, *columns)
+    if lo is not None:
+        query = query.where(Observation.created_at >= lo)
+    if hi is not None:
+        query = query.where(Observation.created_at < hi)
+    return query
+
+
+def _split(scope: Scope, tz: str):
+    """(whole summary months, raw edge ranges) for the scope; everything raw in another zone."""
+    start, end = local_day_bounds(scope.date_from, scope.date_to, tz)
+    if tz != summary.SUMMARY_TZ:
+        return None, [(start, end)]
+    return summary.month_split(start, end)
+
+
 def time_of_day_by_month(session: Session, scope: Scope, tz: str) -> HeatTable:
     """Observations per local time of day (TIMES_OF_DAY bands) and calendar month."""
     zone = ZoneInfo(tz)
     counts: Counter = Counter()
-    query = observations_query(scope, tz, Observation.created_at).execution_options(yield_per=2000)
-    for (created,) in session.execute(query):
-        local = created.astimezone(zone)
-        counts[(HOUR_BANDS[local.hour], local.month)] += 1
+    months, raw = _split(scope, tz)
+    if months:
+        m = ObservationMonth
+        query = summary.summary_query(
+            [m.band, m.month, func.sum(m.count)], scope.area_id, months
+        ).group_by(m.band, m.month)
+        for band, month, n in session.execute(query):
+            counts[(band, month % 100)] += int(n)
+    for lo, hi in raw:
+        query = _raw_scope(scope, tz, lo, hi, Observation.created_at)
+        for (created,) in session.execute(query.execution_options(yield_per=2000)):
+            local = created.astimezone(zone)
+            counts[(HOUR_BANDS[local.hour], local.month)] += 1
+    counts = Counter({k: v for k, v in counts.items() if v})
     return HeatTable(dict(counts), sum(counts.values()))
 
 
@@ -145,17 +176,32 @@ class PlaceSafety:
 
 
 def safety_by_area(session: Session, scope: Scope, tz: str) -> list[PlaceSafety]:
+    sums: dict[int | None, list[int]] = defaultdict(lambda: [0, 0])
+    months, raw = _split(scope, tz)
+    if months:
+        m = ObservationMonth
+        query = summary.summary_query(
+            [m.area_key, func.sum(m.safety_sum), func.sum(m.safety_count)], scope.area_id, months
+        ).group_by(m.area_key)
+        for key, total, n in session.execute(query):
+            sums[key or None][0] += int(total or 0)
+            sums[key or None][1] += int(n or 0)
     area_id = func.coalesce(Observation.area_id, Walk.area_id)
-    query = (
-        observations_query(scope, tz, area_id, func.avg(Observation.safety), func.count())
-        .outerjoin(Walk, Walk.id == Observation.walk_id)
-        .where(Observation.safety.is_not(None))
-        .group_by(area_id)
-    )
-    rows = session.execute(query).all()
+    for lo, hi in raw:
+        columns = [area_id, func.sum(Observation.safety), func.count(Observation.safety)]
+        query = (
+            _raw_scope(scope, tz, lo, hi, *columns)
+            .outerjoin(Walk, Walk.id == Observation.walk_id)
+            .group_by(area_id)
+        )
+        for key, total, n in session.execute(query):
+            sums[key][0] += int(total or 0)
+            sums[key][1] += int(n or 0)
     names = dict(session.execute(select(Area.id, Area.name)).all())
     result = [
-        PlaceSafety(names.get(aid, ""), float(avg), count, place_id=aid) for aid, avg, count in rows
+        PlaceSafety(names.get(aid, ""), total / n, n, place_id=aid)
+        for aid, (total, n) in sums.items()
+        if n
     ]
     return sorted(result, key=lambda p: (p.place_id is None, p.name.lower()))
 

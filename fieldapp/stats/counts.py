@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from fieldapp.capture.models import Observation
 from fieldapp.meetings.models import Meeting
 from fieldapp.plans.models import ActionItem
+from fieldapp.stats import summary
+from fieldapp.stats.models import ObservationMonth
 from fieldapp.triage.models import Issue, IssueEvent
 from fieldapp.walks.models import Walk
 
@@ -89,11 +91,41 @@ def observations_made(
     end: datetime,
     category: str | None = None,
 ) -> int:
-    """Observations created in the interval; only one taxonomy category when given."""
-    query = observations_query(area_id, start, end, func.count(Observation.id))
-    if category:
-        query = query.where(Observation.category == category)
-    return _count(session, query)
+    """Observations created in the interval; only one taxonomy category when given.
+
+    Whole months come from the summary table (stats/summary.py), the days at either edge
+    from the observations themselves.
+    """
+    months, raw = summary.month_split(start, end)
+    total = 0
+    if months:
+        query = summary.summary_query([func.sum(ObservationMonth.count)], area_id, months)
+        if category:
+            query = query.where(ObservationMonth.category == category)
+        total += _count(session, query)
+    for lo, hi in raw:
+        query = observations_query(area_id, lo, hi, func.count(Observation.id))
+        if category:
+            query = query.where(Observation.category == category)
+        total += _count(session, query)
+    return total
+
+
+def safety_sum_count(
+    session: Session, area_id: int | None, start: datetime, end: datetime
+) -> tuple[int, int]:
+    """(sum of the safety feelings, how many gave one) of the interval's observations."""
+    months, raw = summary.month_split(start, end)
+    total = n = 0
+    if months:
+        columns = [func.sum(ObservationMonth.safety_sum), func.sum(ObservationMonth.safety_count)]
+        got = session.execute(summary.summary_query(columns, area_id, months)).one()
+        total, n = int(got[0] or 0), int(got[1] or 0)
+    for lo, hi in raw:
+        columns = [func.sum(Observation.safety), func.count(Observation.safety)]
+        got = session.execute(observations_query(area_id, lo, hi, *columns)).one()
+        total, n = total + int(got[0] or 0), n + int(got[1] or 0)
+    return total, n
 
 
 def issues_opened(session: Session, area_id: int | None, start: datetime, end: datetime) -> int:

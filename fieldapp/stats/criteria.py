@@ -35,7 +35,6 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fieldapp.capture.models import Observation
 from fieldapp.db import utcnow
 from fieldapp.stats import counts
 from fieldapp.stats.counts import observation_in_area  # noqa: F401  (analyses imports it here)
@@ -148,12 +147,8 @@ COUNTERS = {
 def safety_average(
     session: Session, area_id: int | None, year: int, tz: str = DEFAULT_TZ, until=None
 ) -> float | None:
-    start, end = year_bounds(year, tz, until)
-    query = counts.observations_query(area_id, start, end, func.avg(Observation.safety)).where(
-        Observation.safety.is_not(None)
-    )
-    value = session.scalar(query)
-    return float(value) if value is not None else None
+    total, n = counts.safety_sum_count(session, area_id, *year_bounds(year, tz, until))
+    return total / n if n else None
 
 
 @dataclass(frozen=True)

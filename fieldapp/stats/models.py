@@ -78,3 +78,20 @@ class CriterionValue(Base):
     source: Mapped[str] = mapped_column(String(300), default="")
 
     criterion: Mapped[SuccessCriterion] = relationship(back_populates="values")
+
+
+class ObservationMonth(Base):
+    """Observations per area × category × local month × time of day (stats/summary.py keeps
+    it in step on every flush); the dashboards' counts and safety averages read it."""
+
+    __tablename__ = "observation_month"
+
+    # The observation's own area, else its walk's; 0 when it has neither (no foreign key:
+    # a deleted area's rows are moved by summary.py, not by the database).
+    area_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # yyyymm, local
+    band: Mapped[str] = mapped_column(String(10), primary_key=True)  # filters.TIMES_OF_DAY
+    count: Mapped[int] = mapped_column(default=0)
+    safety_sum: Mapped[int] = mapped_column(default=0)
+    safety_count: Mapped[int] = mapped_column(default=0)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from fieldapp.db import Base, TimestampMixin, utcnow
+from fieldapp.db import Base, GridCellMixin, TimestampMixin, utcnow
 from fieldapp.orgs.models import Administration
 
 PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
@@ -15,7 +15,7 @@ PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
 NO_DUE_DATE = datetime(9000, 1, 1, tzinfo=UTC)
 
 
-class Issue(TimestampMixin, Base):
+class Issue(GridCellMixin, TimestampMixin, Base):
     """One problem to solve, possibly reported by several observations."""
 
     __tablename__ = "issue"
@@ -31,6 +31,8 @@ class Issue(TimestampMixin, Base):
         # The "priority" and "due date" sorts of the triage list, read in index order.
         Index("ix_issue_priority_rank", "priority_rank", "created_at", "id"),
         Index("ix_issue_due_sort", "due_sort", "id"),
+        # Triage map: issues of a status in a view, and their clusters (see Observation).
+        Index("ix_issue_status_grid", "status", "grid_y", "grid_x"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,3 +110,20 @@ class IssueEvent(Base):
     issue: Mapped[Issue] = relationship(back_populates="events")
     user = relationship("User")
     administration: Mapped[Administration | None] = relationship()
+
+
+class MapCell(Base):
+    """Items per coarse map cell for the zoomed-out triage map (triage/map_summary.py keeps it
+    in step): kind "o" loose observations (status ""), "i" issues by status."""
+
+    __tablename__ = "map_cell"
+
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    cy: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    cx: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(default=0)
+    # Sums of the items' grid rows and columns: the clusters' centroids.
+    sum_y: Mapped[int] = mapped_column(BigInteger, default=0)
+    sum_x: Mapped[int] = mapped_column(BigInteger, default=0)

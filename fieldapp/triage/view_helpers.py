@@ -109,3 +109,7 @@ def template_values() -> dict:
         "priority_labels": lambda: {code: _(label) for code, label in PRIORITY_LABELS.items()},
         "severity_labels": lambda: {code: _(label) for code, label in SEVERITY_LABELS.items()},
     }
+
+
+def translated_errors(errors: dict[str, str]) -> dict[str, str]:
+    return {name: _(message) for name, message in errors.items()}

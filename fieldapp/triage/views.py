@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,8 +16,13 @@ from fieldapp.auth.permissions import coordinator_required
 from fieldapp.errors import abort_with
 from fieldapp.extensions import db
 from fieldapp.taxonomy import CATEGORY_BY_CODE
-from fieldapp.triage import after_photo_views, issue_views, queue_views  # noqa: F401  (routes join bp)
-from fieldapp.triage.access import actor_for, is_staff, triage_user_required
+from fieldapp.triage import (  # noqa: F401  (their routes join bp)
+    after_photo_views,
+    issue_views,
+    map_views,
+    queue_views,
+)
+from fieldapp.triage.access import actor_for
 from fieldapp.triage.blueprint import bp
 from fieldapp.triage.duplicates import suggest_duplicates
 from fieldapp.triage.filters import Filters, parse_filters
@@ -25,9 +30,7 @@ from fieldapp.triage.forms import CreateIssueForm
 from fieldapp.triage.paging import BadCursor
 from fieldapp.triage.queries import (
     COUNT_CAP,
-    MAP_LIMIT,
     list_page,
-    map_features,
     tab_counts,
 )
 from fieldapp.triage.services import TriageError, create_issue, draft_issue, loose_observations
@@ -39,14 +42,11 @@ from fieldapp.triage.view_helpers import (
     notifier,
     template_values,
     timezone,
+    translated_errors,
 )
 from fieldapp.triage.workflow import WorkflowError, change_status
 
 __all__ = ["bp"]
-
-
-def translated_errors(errors: dict[str, str]) -> dict[str, str]:
-    return {name: _(message) for name, message in errors.items()}
 
 
 def load_page(filters: Filters, errors: dict[str, str]):
@@ -81,54 +81,6 @@ def index():
         geojson_url=url_for("triage.map_geojson", **filters.to_params(Filters(kind=""))),
         **template_values(),
     ), 400 if errors else 200
-
-
-def parse_bbox(raw: str | None):
-    """The map's view as (south, west, north, east) degrees, or None when not given.
-
-    :raise ValueError: not four numbers, or not a box on the globe (south above north, NaN).
-    """
-    if not raw:
-        return None
-    parts = [float(p) for p in raw.split(",")]
-    if len(parts) != 4:
-        raise ValueError(raw)
-    south, west, north, east = parts
-    if not (-90 <= south <= north <= 90 and -180 <= west <= east <= 180):
-        raise ValueError(raw)
-    return south, west, north, east
-
-
-@bp.get("/map.geojson")
-@triage_user_required
-def map_geojson():
-    """Points for the triage map or a queue map: the list's filters plus an optional bbox.
-
-    At most MAP_LIMIT points; `truncated` tells the map to ask again for what is in view.
-    Staff always get their own administration's issues, whatever they ask for.
-    """
-    filters, errors = parse_filters(request.args)
-    errors = translated_errors(errors)
-    if is_staff(current_user):
-        if current_user.administration_id is None:
-            abort(403)
-        filters = replace(filters, kind="issues", administration_id=current_user.administration_id)
-    bbox = None
-    try:
-        bbox = parse_bbox(request.args.get("bbox"))
-    except ValueError:
-        errors["bbox"] = _("bbox must be south,west,north,east in degrees")
-    if errors:
-        return jsonify(error=_("Bad request"), details=errors, status=400), 400
-    page = list_page(db.session, filters, timezone(), limit=MAP_LIMIT, bbox=bbox, for_map=True)
-    features = map_features(
-        page.items, filters.kind, lambda issue_id: url_for("triage.issue", issue_id=issue_id)
-    )
-    body = {"type": "FeatureCollection", "features": features, "truncated": bool(page.next_cursor)}
-    resp = jsonify(body)
-    resp.mimetype = "application/geo+json"
-    resp.headers["Cache-Control"] = "private, no-store"
-    return resp
 
 
 def selected_ids(values: list[str]) -> list[int]:

@@ -515,7 +515,16 @@ MAP_ALTERNATIVES = """async () => {
       const obs = JSON.parse(el.dataset.observations || '{"features":[]}').features;
       data = { features: findings.concat(obs) };
     } else if (el.dataset.geojson) data = JSON.parse(el.dataset.geojson);
-    else data = await (await fetch(el.dataset.geojsonUrl, { credentials: 'same-origin' })).json();
+    else {
+      // Zoomed out the triage map answers with clusters (counts); ask for the points of the
+      // whole world at the closest zoom, so every point can be looked for in the list.
+      let url = el.dataset.geojsonUrl;
+      if (el.hasAttribute('data-triage-map')) {
+        url += (url.includes('?') ? '&' : '?') + 'bbox=-90,-180,90,180&zoom=18';
+      }
+      data = await (await fetch(url, { credentials: 'same-origin' })).json();
+      if (data.clustered) problems.push(`${name}: more points than the check can list`);
+    }
     for (const f of data.features) {
       const p = f.properties;
       const ids = p.kind === 'issue' ? [`issue-row-${p.id}`]

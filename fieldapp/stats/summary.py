@@ -1,0 +1,241 @@
+"""Observations counted per area × category × local month × time of day, kept in step with
+the observations in the same transaction, so dashboards add up a few hundred rows instead of
+scanning years of observations.
+
+How it stays correct: on every ORM flush that touches what a summary row depends on (an
+observation's time, category, safety, own area or walk; a walk's area; a deleted walk or area),
+the affected observations are read from the database before the flush and subtracted, and read
+again after it and added. Both reads see the database itself, so cascades the database does
+(a deleted walk's observations, an area set to NULL) are counted as they really are. Bulk SQL
+and DELETE statements through the session are wrapped the same way (do_orm_execute); only SQL
+sent past the ORM bypasses this, and `flask stats-summary` rebuilds everything after it.
+
+The area of an observation is its own area, else its walk's (counts.observation_in_area);
+area_key 0 means neither. Months and times of day are Copenhagen time (criteria.DEFAULT_TZ);
+readers asking in another time zone, or for a range that does not start and end on a month
+boundary, read the raw observations for what the summary cannot answer (see month_split).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import event, func, inspect, select
+from sqlalchemy.orm import Session
+
+from fieldapp.areas.models import Area
+from fieldapp.capture.models import Observation
+from fieldapp.db import upsert_add
+from fieldapp.stats.models import ObservationMonth
+from fieldapp.triage.filters import TIMES_OF_DAY, local_hours
+from fieldapp.walks.models import Walk
+
+SUMMARY_TZ = "Europe/Copenhagen"
+ZONE = ZoneInfo(SUMMARY_TZ)
+HOUR_BANDS = {hour: code for code, _l, _s, _e in TIMES_OF_DAY for hour in local_hours(code)}
+TRACKED = ("created_at", "category", "safety", "area_id", "walk_id")
+CHUNK = 500
+Key = tuple[int, str, int, str]  # area_key, category, month (yyyymm), band
+
+
+def month_key(moment: datetime) -> tuple[int, str]:
+    local = moment.astimezone(ZONE)
+    return local.year * 100 + local.month, HOUR_BANDS[local.hour]
+
+
+def _state_query():
+    area = func.coalesce(Observation.area_id, Walk.area_id)
+    return select(Observation.created_at, Observation.category, Observation.safety, area).outerjoin(
+        Walk, Walk.id == Observation.walk_id
+    )
+
+
+def _add(deltas: dict, rows: Iterable, sign: int) -> None:
+    for created, category, safety, area_id in rows:
+        month, band = month_key(created)
+        entry = deltas[(area_id or 0, category, month, band)]
+        entry[0] += sign
+        if safety is not None:
+            entry[1] += sign * safety
+            entry[2] += sign
+
+
+def _read(connection, deltas: dict, ids: set[int], sign: int) -> None:
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), CHUNK):
+        query = _state_query().where(Observation.id.in_(ordered[i : i + CHUNK]))
+        _add(deltas, connection.execute(query), sign)
+
+
+def apply_deltas(connection, deltas: dict) -> None:
+    """Add the deltas to the summary rows (insert or add up), in the caller's transaction."""
+    rows = [
+        {
+            "area_key": k[0],
+            "category": k[1],
+            "month": k[2],
+            "band": k[3],
+            "count": v[0],
+            "safety_sum": v[1],
+            "safety_count": v[2],
+        }
+        for k, v in deltas.items()
+        if any(v)
+    ]
+    upsert_add(
+        connection, ObservationMonth.__table__, ["area_key", "category", "month", "band"], rows
+    )
+
+
+def _affected_ids(session: Session) -> set[int]:
+    """Ids of stored observations whose summary row may change in this flush."""
+    ids: set[int] = set()
+    walk_ids: set[int] = set()
+    area_ids: set[int] = set()
+    for obj in session.deleted:
+        if isinstance(obj, Observation) and obj.id is not None:
+            ids.add(obj.id)
+        elif isinstance(obj, Walk) and obj.id is not None:
+            walk_ids.add(obj.id)
+        elif isinstance(obj, Area) and obj.id is not None:
+            area_ids.add(obj.id)
+    for obj in session.dirty:
+        if isinstance(obj, Observation) and obj.id is not None:
+            if any(_changed(obj, name) for name in TRACKED):
+                ids.add(obj.id)
+        elif isinstance(obj, Walk) and obj.id is not None and _changed(obj, "area_id"):
+            walk_ids.add(obj.id)
+    if walk_ids or area_ids:
+        connection = session.connection()
+        query = select(Observation.id).where(
+            Observation.walk_id.in_(sorted(walk_ids))
+            | Observation.area_id.in_(sorted(area_ids))
+            | Observation.walk_id.in_(select(Walk.id).where(Walk.area_id.in_(sorted(area_ids))))
+        )
+        ids.update(connection.scalars(query))
+    return ids
+
+
+def _changed(obj, name: str) -> bool:
+    history = inspect(obj).attrs[name].history
+    return bool(history.added or history.deleted)
+
+
+_PENDING = "observation_summary_pending"
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context, _instances) -> None:
+    if not session.info.get("observation_summary", True):
+        return
+    ids = _affected_ids(session)
+    new = [o for o in session.new if isinstance(o, Observation)]
+    if not ids and not new:
+        return
+    deltas: dict = defaultdict(lambda: [0, 0, 0])
+    if ids:
+        _read(session.connection(), deltas, ids, -1)
+    session.info.setdefault(_PENDING, []).append((ids, new, deltas))
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
+    for ids, new, deltas in session.info.pop(_PENDING, []):
+        after = set(ids) | {o.id for o in new if o.id is not None}
+        connection = session.connection()
+        _read(connection, deltas, after, +1)
+        apply_deltas(connection, deltas)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_statement(state):
+    """UPDATE/DELETE statements on observations or walks (e.g. areas.assign moving findings
+    into a new area): the same before/after reads around the statement itself."""
+    model = state.bind_mapper.class_ if state.bind_mapper is not None else None
+    if not (state.is_update or state.is_delete) or model not in (Observation, Walk):
+        return None
+    connection = state.session.connection()
+    where = state.statement.whereclause
+    rows = select(model.id) if where is None else select(model.id).where(where)
+    if model is Walk:
+        rows = select(Observation.id).where(Observation.walk_id.in_(rows))
+    ids = set(connection.scalars(rows))
+    deltas: dict = defaultdict(lambda: [0, 0, 0])
+    _read(connection, deltas, ids, -1)
+    result = state.invoke_statement()
+    _read(connection, deltas, ids, +1)
+    apply_deltas(connection, deltas)
+    return result
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session: Session, _previous) -> None:
+    # A flush that failed half-way must not leave its deltas for the next one.
+    session.info.pop(_PENDING, None)
+
+
+def rebuild(session: Session) -> int:
+    """Recount every summary row from the observations; returns the rows written."""
+    connection = session.connection()
+    connection.execute(ObservationMonth.__table__.delete())
+    deltas: dict = defaultdict(lambda: [0, 0, 0])
+    query = _state_query().execution_options(yield_per=5000)
+    _add(deltas, connection.execute(query), +1)
+    apply_deltas(connection, deltas)
+    return len(deltas)
+
+
+# --- Reading -----------------------------------------------------------------------------
+
+
+def month_start(year: int, month: int) -> datetime:
+    return datetime.combine(date(year, month, 1), time.min, ZONE)
+
+
+def _next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def month_split(
+    start: datetime | None, end: datetime | None
+) -> tuple[tuple[int, int] | None, list[tuple[datetime | None, datetime | None]]]:
+    """Split [start, end) into whole Copenhagen months (yyyymm first, yyyymm after last) the
+    summary answers, and at most two raw ranges at the edges; (None, [(start, end)]) when no
+    whole month fits. None for start or end means unbounded (then everything is summary on
+    that side)."""
+    if start is None:
+        first = None
+    else:
+        local = start.astimezone(ZONE)
+        y, m = local.year, local.month
+        if month_start(y, m) < start:
+            y, m = _next_month(y, m)
+        first = (y, m)
+    if end is None:
+        last = None
+    else:
+        local = end.astimezone(ZONE)
+        last = (local.year, local.month)
+    if first is not None and last is not None and first >= last:
+        return None, [(start, end)]
+    raw = []
+    if first is not None and start < month_start(*first):
+        raw.append((start, month_start(*first)))
+    if last is not None and month_start(*last) < end:
+        raw.append((month_start(*last), end))
+    lo = first[0] * 100 + first[1] if first else 0
+    hi = last[0] * 100 + last[1] if last else 999999
+    return (lo, hi), raw
+
+
+def summary_query(columns, area_id: int | None, months: tuple[int, int]):
+    """SELECT `columns` of ObservationMonth for an area (None: all) and [lo, hi) months."""
+    query = select(*columns).where(
+        ObservationMonth.month >= months[0], ObservationMonth.month < months[1]
+    )
+    if area_id is not None:
+        query = query.where(ObservationMonth.area_key == area_id)
+    return query

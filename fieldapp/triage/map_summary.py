@@ -1,0 +1,163 @@
+"""Counts per coarse map cell (10 × 10 grid cells, ~1 km) for the zoomed-out triage map: loose
+observations by category, issues by status and category, kept in step on every flush.
+
+A city-wide map of half a million loose observations would otherwise GROUP BY all of them on
+every pan. The zoomed-out clusters (map_queries.clusters) add up these rows instead when the
+filters are ones the table keeps (kind, status, category); any other filter counts the rows.
+
+Kept correct like stats/summary.py: on each flush the affected observations and issues are
+read from the database before and after, and the difference is added in the same transaction;
+an issue's deletion lets the database set its observations' issue to NULL, so they are read
+again too. `rebuild` (migration 0017, `flask stats-summary`) recounts from scratch in SQL.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import Integer, event, func, insert, inspect, literal, literal_column, select, true
+from sqlalchemy.orm import Session
+
+from fieldapp.capture.models import Observation
+from fieldapp.db import upsert_add
+from fieldapp.triage.models import Issue, MapCell
+
+COARSE = 10  # grid cells per map_cell side
+OBS_TRACKED = ("issue_id", "category", "lat", "lon")
+ISSUE_TRACKED = ("status", "category", "lat", "lon")
+CHUNK = 500
+KEYS = ["kind", "status", "category", "cy", "cx"]
+_PENDING = "map_summary_pending"
+
+
+def _changed(obj, names) -> bool:
+    attrs = inspect(obj).attrs
+    return any(attrs[n].history.added or attrs[n].history.deleted for n in names)
+
+
+def _read(connection, deltas, obs_ids: set[int], issue_ids: set[int], sign: int) -> None:
+    for model, ids in ((Observation, sorted(obs_ids)), (Issue, sorted(issue_ids))):
+        for i in range(0, len(ids), CHUNK):
+            chunk = ids[i : i + CHUNK]
+            if model is Observation:
+                query = select(
+                    literal(""), Observation.category, Observation.grid_y, Observation.grid_x
+                ).where(Observation.id.in_(chunk), Observation.issue_id.is_(None))
+                kind = "o"
+            else:
+                query = select(Issue.status, Issue.category, Issue.grid_y, Issue.grid_x).where(
+                    Issue.id.in_(chunk)
+                )
+                kind = "i"
+            for status, category, gy, gx in connection.execute(query):
+                if gy is None or gx is None:
+                    continue
+                entry = deltas[(kind, status, category, gy // COARSE, gx // COARSE)]
+                entry[0] += sign
+                entry[1] += sign * gy
+                entry[2] += sign * gx
+
+
+def _apply(connection, deltas) -> None:
+    rows = [
+        dict(zip(KEYS, k, strict=True)) | {"count": v[0], "sum_y": v[1], "sum_x": v[2]}
+        for k, v in deltas.items()
+        if any(v)
+    ]
+    upsert_add(connection, MapCell.__table__, KEYS, rows)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context, _instances) -> None:
+    obs_ids: set[int] = set()
+    issue_ids: set[int] = set()
+    gone_issues: list[int] = []
+    for obj in session.deleted:
+        if isinstance(obj, Observation) and obj.id is not None:
+            obs_ids.add(obj.id)
+        elif isinstance(obj, Issue) and obj.id is not None:
+            issue_ids.add(obj.id)
+            gone_issues.append(obj.id)
+    for obj in session.dirty:
+        if isinstance(obj, Observation) and obj.id is not None and _changed(obj, OBS_TRACKED):
+            obs_ids.add(obj.id)
+        elif isinstance(obj, Issue) and obj.id is not None and _changed(obj, ISSUE_TRACKED):
+            issue_ids.add(obj.id)
+    new = [o for o in session.new if isinstance(o, Observation | Issue)]
+    if not (obs_ids or issue_ids or new):
+        return
+    connection = session.connection()
+    if gone_issues:
+        query = select(Observation.id).where(Observation.issue_id.in_(gone_issues))
+        obs_ids.update(connection.scalars(query))
+    deltas: dict = defaultdict(lambda: [0, 0, 0])
+    _read(connection, deltas, obs_ids, issue_ids, -1)
+    session.info.setdefault(_PENDING, []).append((obs_ids, issue_ids, new, deltas))
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
+    for obs_ids, issue_ids, new, deltas in session.info.pop(_PENDING, []):
+        obs_after = set(obs_ids) | {o.id for o in new if isinstance(o, Observation)}
+        issues_after = set(issue_ids) | {o.id for o in new if isinstance(o, Issue)}
+        connection = session.connection()
+        _read(connection, deltas, obs_after, issues_after, +1)
+        _apply(connection, deltas)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_statement(state):
+    """UPDATE/DELETE statements on observations or issues (a merge moves observations with
+    one): the same before/after reads around the statement."""
+    model = state.bind_mapper.class_ if state.bind_mapper is not None else None
+    if not (state.is_update or state.is_delete) or model not in (Observation, Issue):
+        return None
+    connection = state.session.connection()
+    where = state.statement.whereclause
+    rows = select(model.id) if where is None else select(model.id).where(where)
+    ids = set(connection.scalars(rows))
+    obs_ids, issue_ids = (ids, set()) if model is Observation else (set(), ids)
+    if model is Issue and state.is_delete and ids:
+        query = select(Observation.id).where(Observation.issue_id.in_(sorted(ids)))
+        obs_ids = set(connection.scalars(query))
+    deltas: dict = defaultdict(lambda: [0, 0, 0])
+    _read(connection, deltas, obs_ids, issue_ids, -1)
+    result = state.invoke_statement()
+    _read(connection, deltas, obs_ids, issue_ids, +1)
+    _apply(connection, deltas)
+    return result
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session: Session, _previous) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def rebuild(connection) -> None:
+    """Recount every map cell from the observations and issues (two INSERT … SELECT)."""
+    table = MapCell.__table__
+    connection.execute(table.delete())
+    cols = ["kind", "status", "category", "cy", "cx", "count", "sum_y", "sum_x"]
+    # Integer division of non-negative whole numbers is a floor on both engines.
+    for kind, model in (("o", Observation), ("i", Issue)):
+        # Inline constants: PostgreSQL matches GROUP BY to the SELECT only for identical text.
+        cy = model.grid_y // literal_column(str(COARSE), Integer)
+        cx = model.grid_x // literal_column(str(COARSE), Integer)
+        status = Issue.status if model is Issue else literal_column("''")
+        groups = [Issue.status] if model is Issue else []
+        where = Observation.issue_id.is_(None) if model is Observation else true()
+        query = (
+            select(
+                literal_column(f"'{kind}'"),
+                status,
+                model.category,
+                cy,
+                cx,
+                func.count(),
+                func.sum(model.grid_y),
+                func.sum(model.grid_x),
+            )
+            .where(where, model.grid_y.is_not(None), model.grid_x.is_not(None))
+            .group_by(*groups, model.category, cy, cx)
+        )
+        connection.execute(insert(table).from_select(cols, query))
