@@ -35,7 +35,7 @@ from fieldapp.exports.csv_export import (
     observation_record,
 )
 from fieldapp.exports.geojson_export import geojson_chunks
-from fieldapp.exports.periods import COUNT_LABELS
+from fieldapp.exports.periods import COUNT_LABELS, FIRST_REPORT_YEAR
 from fieldapp.exports.report import area_report
 from fieldapp.extensions import db
 from fieldapp.plans.models import ACTION_STATUS_LABELS
@@ -49,7 +49,6 @@ from fieldapp.triage.workflow import STATUS_LABELS as ISSUE_STATUS_LABELS
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 bp.register_blueprint(period_views.bp)
 SEPARATORS = {"semicolon": ";", "comma": ","}
-FIRST_REPORT_YEAR = 2000
 
 
 def _label(kind: str, code: str) -> str:
@@ -197,18 +196,12 @@ def report_html(area_id: int, year: int):
     return _report(area_id, year, pdf=False)
 
 
-def _no_fetch(url: str, *args, **kwargs):
-    """WeasyPrint may not fetch anything: the report template is self-contained."""
-    raise ValueError(f"external resource refused: {url[:80]}")
-
-
 @bp.get("/area/<int:area_id>/report/<int:year>.pdf")
 @coordinator_required
 def report_pdf(area_id: int, year: int):
-    from weasyprint import HTML  # heavy import, only when a PDF is asked for
+    from fieldapp.exports.pdf import html_to_pdf  # loads WeasyPrint: only when a PDF is asked for
 
-    html = _report(area_id, year, pdf=True)
-    data = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    data = html_to_pdf(_report(area_id, year, pdf=True))
     filename = f"fieldapp-area-{area_id}-report-{year}.pdf"
     log_action("export.downloaded", "area", area_id, {"file": filename})
     resp = Response(data, mimetype="application/pdf")
