@@ -43,6 +43,7 @@ def live_server(db_url, _migrated_app, tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": db_url,
             "UPLOAD_DIR": str(tmp_path_factory.mktemp("live-uploads")),
             "RATELIMIT_ENABLED": False,
+            "PASSWORD_HASH_METHOD": _migrated_app.config["PASSWORD_HASH_METHOD"],
         }
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)
