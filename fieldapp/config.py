@@ -79,6 +79,8 @@ def from_environment(instance_path: Path) -> dict:
         "CSP_EXTRA_IMG_SRC": os.environ.get("CSP_EXTRA_IMG_SRC", "").split(),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", ""),
         "WTF_CSRF_TIME_LIMIT": None,
+        # werkzeug's generate_password_hash method; the tests set a cheap one, nothing else should.
+        "PASSWORD_HASH_METHOD": "scrypt",
         # Reporter e-mails, participant names and member contacts are anonymised after this
         # many months by `flask apply-retention` (run daily from cron).
         "REPORTER_DATA_RETENTION_MONTHS": int(

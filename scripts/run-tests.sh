@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Runs the whole suite on SQLite and on PostgreSQL, installing Chromium and starting
 # PostgreSQL first when they are missing. Prints pytest's summary line for each run.
+# Each run is spread over PYTEST_WORKERS pytest-xdist workers (default 2, one per core; 0 runs
+# in one process); on PostgreSQL each worker makes and drops its own database,
+# $PG_TEST_DB_gw0, $PG_TEST_DB_gw1, ... (tests/conftest.py).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PG_URL_BASE=${PG_URL_BASE:-postgresql+psycopg://postgres@127.0.0.1:5432}
 PG_TEST_DB=${PG_TEST_DB:-fieldapp_test}
+PYTEST_WORKERS=${PYTEST_WORKERS:-2}
 
 # Debian packages the tests need: chromium (browser tests), poppler-utils (pdftotext in the PDF
 # tests), libharfbuzz-subset0 (WeasyPrint subsets fonts with it; without it WeasyPrint warns, and
@@ -26,14 +30,29 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
   for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
+psql_admin() { psql -q -h 127.0.0.1 -U postgres -d postgres "$@"; }
+# Workers' databases left by a run that was killed before its workers could drop them.
+drop_worker_databases() {
+  local name
+  for name in $(psql_admin -At -c "SELECT datname FROM pg_database
+                                    WHERE datname LIKE '${PG_TEST_DB}\_gw%'"); do
+    psql_admin -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null
+  done
+}
 # A database of our own, new every run, so runs never see each other's tables.
-psql -q -h 127.0.0.1 -U postgres -d postgres -c "DROP DATABASE IF EXISTS $PG_TEST_DB WITH (FORCE)" >/dev/null
-psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE $PG_TEST_DB" >/dev/null
+psql_admin -c "DROP DATABASE IF EXISTS $PG_TEST_DB WITH (FORCE)" >/dev/null
+psql_admin -c "CREATE DATABASE $PG_TEST_DB" >/dev/null
+drop_worker_databases
+
+# loadgroup: tests marked xdist_group (they share something outside the database, such as
+# Redis) run in one worker; everything else goes to whichever worker is free.
+XDIST=(-n "$PYTEST_WORKERS" --dist loadgroup)
+if [ "$PYTEST_WORKERS" = 0 ]; then XDIST=(-n 0); fi
 
 run_suite() {
   local label=$1 url=$2
   echo "=== test suite on $label ==="
-  TEST_DATABASE_URL="$url" "$BIN/python" -m pytest -p no:cacheprovider "${@:3}"
+  TEST_DATABASE_URL="$url" "$BIN/python" -m pytest -p no:cacheprovider "${XDIST[@]}" "${@:3}"
   local rc=$?
   if [ "$rc" = 5 ]; then
     echo "pytest collected no tests on $label"
@@ -52,4 +71,5 @@ run_suite sqlite "sqlite://" "$@" || status=1
 SWEEPS=(--ignore=tests/browser/test_accessibility.py --ignore=tests/browser/test_csp.py
         --ignore-glob='tests/browser/test_a11y_*.py')
 run_suite postgresql "$PG_URL_BASE/$PG_TEST_DB" "${SWEEPS[@]}" "$@" || status=1
+drop_worker_databases
 exit $status

@@ -8,32 +8,80 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import sys
 
+import factories
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 
 from fieldapp import create_app
-from fieldapp.auth.services import create_user
 from fieldapp.extensions import db
 
-PASSWORDS = {
-    "coordinator": "koordinator-pw-1",
-    "admin": "admin-pw-12345",
-    "staff": "staff-pw-12345",
-}
+PASSWORDS = factories.PASSWORDS
+
+
+# Cheap hashes: scrypt costs ~0.1 s per log-in (far more on a busy CI machine), thousands of times.
+FAST_PASSWORD_HASH = "pbkdf2:sha256:1000"
+# Under pytest-xdist ("-n 2") each worker gets a PostgreSQL database of its own, made here.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_worker_databases: list[str] = []
 
 
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     if url in ("", "sqlite://"):
+        # tmp_path_factory's base folder is per xdist worker, so is this file.
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+    if _WORKER and url.startswith("postgresql"):
+        return _worker_database(url)
     return url
 
 
+def _postgres_admin(url: str):
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _worker_database(url: str) -> str:
+    """TEST_DATABASE_URL's database name + "_gw0" (the worker id), dropped and made afresh."""
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{_WORKER}"
+    engine = _postgres_admin(url)
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    _worker_databases.append(url)
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """Drop the worker's database once every fixture (and its engines) has been torn down."""
+    for url in _worker_databases:
+        from sqlalchemy.engine import make_url
+
+        engine = _postgres_admin(url)
+        with engine.connect() as conn:
+            name = f"{make_url(url).database}_{_WORKER}"
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
 def _reset_schema(url: str) -> None:
-    """Start PostgreSQL runs from an empty schema so migrations run from scratch."""
+    """Start PostgreSQL runs from an empty schema so migrations run from scratch.
+
+    Commits on the test database do not wait for the disk (synchronous_commit off, for every
+    later session, the gunicorn test's included): a test commits dozens of times, and on a
+    busy machine each flush took milliseconds. Nothing else changes; only a crash of the
+    PostgreSQL server itself could lose the last commits.
+    """
     if not url.startswith("postgresql"):
         return
     from sqlalchemy import create_engine
@@ -42,7 +90,16 @@ def _reset_schema(url: str) -> None:
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
+        name = conn.scalar(text("SELECT current_database()"))
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     engine.dispose()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_without_fsync(dbapi_connection, _record) -> None:
+    """SQLite test databases do not wait for the disk either (see _reset_schema)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous = OFF")
 
 
 @pytest.fixture(scope="session")
@@ -68,6 +125,7 @@ def _migrated_app(db_url, tmp_path_factory):
             # The whole pipeline in the request, so tests see the finished photo; the queued
             # path has its own tests (tests/media/test_photo_queue.py).
             "PHOTO_PROCESSING": "inline",
+            "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
         }
     )
     with app.app_context():
@@ -78,9 +136,16 @@ def _migrated_app(db_url, tmp_path_factory):
 def _empty_tables(app) -> None:
     with app.app_context():
         db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
         with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
+            if conn.dialect.name == "postgresql":
+                # One round trip for every table, not one per table: this runs after each test.
+                quote = conn.dialect.identifier_preparer.format_table
+                statements = [f"DELETE FROM {quote(table)}" for table in tables]  # noqa: S608
+                conn.exec_driver_sql("; ".join(statements))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
 
 
 @pytest.fixture
@@ -110,11 +175,7 @@ def runner(app):
 
 
 def make_user(role: str = "coordinator", email: str | None = None):
-    user = create_user(
-        db.session, email or f"{role}@example.dk", role.title(), PASSWORDS[role], role
-    )
-    db.session.commit()
-    return user
+    return factories.make_user(role, email)
 
 
 class AuthActions:
@@ -163,26 +224,7 @@ def english(client):
 @pytest.fixture
 def make_walk(app):
     """Factory for a walk stored straight in the database (running, in Aalborg, by default)."""
-    from datetime import UTC, datetime
-
-    from fieldapp.walks.models import Walk
-
-    def factory(**fields):
-        values = {
-            "title": "Tryghedsvandring i Vestbyen",
-            "place_name": "Vestbyen, Aalborg",
-            "starts_at": datetime(2026, 12, 1, 17, 30, tzinfo=UTC),
-            "meeting_lat": 57.048,
-            "meeting_lon": 9.921,
-            "status": "running",
-        }
-        values.update(fields)
-        walk = Walk(**values)
-        db.session.add(walk)
-        db.session.commit()
-        return walk
-
-    return factory
+    return factories.make_walk
 
 
 def join_walk(client, walk, role: str = "resident", display_name: str = ""):

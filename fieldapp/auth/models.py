@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,19 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from fieldapp.db import Base, TimestampMixin, UTCDateTime
 
 ROLES = ("admin", "coordinator", "staff")
+DEFAULT_HASH_METHOD = "scrypt"
+
+
+def hash_method() -> str:
+    """The app's PASSWORD_HASH_METHOD: scrypt in production; the tests' config picks a cheap
+    one, since thousands of log-ins at scrypt's cost made up minutes of every CI run."""
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD") or DEFAULT_HASH_METHOD
+    return DEFAULT_HASH_METHOD
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=hash_method())
 
 
 class User(UserMixin, TimestampMixin, Base):
@@ -32,7 +46,7 @@ class User(UserMixin, TimestampMixin, Base):
     administration = relationship("Administration")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from fieldapp.auth.models import ROLES, User
+from fieldapp.auth.models import ROLES, User, hash_method
 from fieldapp.taxonomy import N_
 
 MIN_PASSWORD_LENGTH = 12
@@ -33,8 +33,9 @@ def find_user(session: Session, email: str) -> User | None:
 
 
 @cache
-def _dummy_hash() -> str:
-    return generate_password_hash(secrets.token_hex(16))
+def _dummy_hash(method: str) -> str:
+    # Made with the same method as real hashes, so checking it takes as long as a real check.
+    return generate_password_hash(secrets.token_hex(16), method=method)
 
 
 @cache
@@ -67,7 +68,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     user = find_user(session, email)
     if user is None:
         # Spend the time a real check takes, so the answer's speed does not tell either.
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(hash_method()), password)
         return None
     if not user.active or not user.check_password(password):
         return None

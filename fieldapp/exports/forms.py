@@ -8,9 +8,9 @@ from wtforms import SelectField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
+from fieldapp.exports.periods import FIRST_REPORT_YEAR
 from fieldapp.stats.forms import INVALID_CHOICE, YearField, optional_int
 
-FIRST_REPORT_YEAR = 2000
 WHOLE_MUNICIPALITY = "all"  # the picker's value for every area together
 
 

@@ -12,9 +12,10 @@ from fieldapp.areas.services import list_areas
 from fieldapp.auth.permissions import coordinator_required
 from fieldapp.db import utcnow
 from fieldapp.exports.csv_export import csv_lines
-from fieldapp.exports.forms import FIRST_REPORT_YEAR, WHOLE_MUNICIPALITY, PeriodForm
+from fieldapp.exports.forms import WHOLE_MUNICIPALITY, PeriodForm
 from fieldapp.exports.periods import (
     COUNT_LABELS,
+    FIRST_REPORT_YEAR,
     PeriodCounts,
     half_year_report,
     period_dates,
@@ -88,11 +89,9 @@ def _download(body, mimetype: str, filename: str) -> Response:
 
 
 def pdf_bytes(html: str) -> bytes:
-    from weasyprint import HTML  # heavy import, only when a PDF is asked for
+    from fieldapp.exports.pdf import html_to_pdf  # loads WeasyPrint: only when a PDF is asked for
 
-    from fieldapp.exports.views import _no_fetch
-
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    return html_to_pdf(html)
 
 
 def count_records(rows: list[PeriodCounts], year: int):

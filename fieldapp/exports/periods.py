@@ -21,6 +21,8 @@ from fieldapp.stats.models import SuccessCriterion
 from fieldapp.stats.progress import Standing, report_day, standing
 from fieldapp.taxonomy import N_
 
+# The earliest year any report (yearly area report, quarter, half-year) may be asked for.
+FIRST_REPORT_YEAR = 2000
 PERIOD_MONTHS = {
     "Q1": (1, 3),
     "Q2": (4, 6),

@@ -35,7 +35,7 @@ from fieldapp.exports.csv_export import (
     observation_record,
 )
 from fieldapp.exports.geojson_export import geojson_chunks
-from fieldapp.exports.periods import COUNT_LABELS
+from fieldapp.exports.periods import COUNT_LABELS, FIRST_REPORT_YEAR
 from fieldapp.exports.report import area_report
 from fieldapp.extensions import db
 from fieldapp.plans.models import ACTION_STATUS_LABELS
@@ -49,7 +49,6 @@ from fieldapp.triage.workflow import STATUS_LABELS as ISSUE_STATUS_LABELS
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 bp.register_blueprint(period_views.bp)
 SEPARATORS = {"semicolon": ";", "comma": ","}
-FIRST_REPORT_YEAR = 2000
 
 
 def _label(kind: str, code: str) -> str:
@@ -200,19 +199,13 @@ def report_html(area_id: int | None, year: int):
     return _report(area_id, year, pdf=False)
 
 
-def _no_fetch(url: str, *args, **kwargs):
-    """WeasyPrint may not fetch anything: the report template is self-contained."""
-    raise ValueError(f"external resource refused: {url[:80]}")
-
-
 @bp.get("/area/<int:area_id>/report/<int:year>.pdf")
 @bp.get("/municipality/report/<int:year>.pdf", defaults={"area_id": None})
 @coordinator_required
 def report_pdf(area_id: int | None, year: int):
-    from weasyprint import HTML  # heavy import, only when a PDF is asked for
+    from fieldapp.exports.pdf import html_to_pdf  # loads WeasyPrint: only when a PDF is asked for
 
-    html = _report(area_id, year, pdf=True)
-    data = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+    data = html_to_pdf(_report(area_id, year, pdf=True))
     scope = f"area-{area_id}" if area_id is not None else "municipality"
     filename = f"fieldapp-{scope}-report-{year}.pdf"
     log_action("export.downloaded", "area" if area_id else "", area_id, {"file": filename})

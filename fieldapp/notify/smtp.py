@@ -11,6 +11,7 @@ import ssl
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -58,7 +59,7 @@ class MailSettings:
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     """A multipart/alternative mail: plain text first, HTML as the richer alternative."""
     email = EmailMessage()
-    email["Subject"] = message.subject
+    _set_subject(email, message.subject)
     email["From"] = sender
     email["To"] = message.to_addr
     email["Date"] = format_datetime(utcnow())
@@ -70,6 +71,20 @@ def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html", cte="quoted-printable")
     return email
+
+
+def _set_subject(email: EmailMessage, subject: str) -> None:
+    """Set Subject so that it decodes to exactly `subject` at the receiving end.
+
+    The standard library's folder can break a long subject right after "Subject:" (the
+    receiver then reads a leading space) and moves or drops spaces around encoded words
+    ("gjorde:  «citat»Opfølgning"). The older Header class folds correctly: ASCII at spaces
+    that unfolding restores, other text as RFC 2047 words that carry their own spaces. Its
+    result is stored already folded, so the generator sends it as is.
+    """
+    charset = "us-ascii" if subject.isascii() else "utf-8"
+    folded = Header(subject, charset, header_name="Subject").encode(linesep="\n")
+    email.set_raw("Subject", folded)
 
 
 def _check_address(address: str) -> None:

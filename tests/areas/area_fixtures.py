@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import factories
+
 from fieldapp.areas.services import create_area
 from fieldapp.capture.models import Observation
 from fieldapp.extensions import db
@@ -35,18 +37,14 @@ def make_area(name: str, box: tuple[float, float, float, float]):
 
 def make_walk(point: tuple[float, float] | None = None, area_id: int | None = None) -> Walk:
     lat, lon = point if point else (None, None)
-    walk = Walk(
+    return factories.make_walk(
         title="Tryghedsvandring i Løvvangen",
         place_name="Løvvangen",
         starts_at=datetime(2026, 10, 6, 17, 0, tzinfo=UTC),
         meeting_lat=lat,
         meeting_lon=lon,
-        status="running",
         area_id=area_id,
     )
-    db.session.add(walk)
-    db.session.commit()
-    return walk
 
 
 def make_obs(point: tuple[float, float] | None, walk: Walk | None = None, **fields) -> Observation:

@@ -45,6 +45,7 @@ def live_app(db_url, _migrated_app, tmp_path_factory):
             "UPLOAD_DIR": str(tmp_path_factory.mktemp("live-uploads")),
             "RATELIMIT_ENABLED": False,
             "PHOTO_PROCESSING": "inline",
+            "PASSWORD_HASH_METHOD": _migrated_app.config["PASSWORD_HASH_METHOD"],
         }
     )
 

@@ -156,7 +156,8 @@ def test_meeting_votes_show_live_and_decision_reaches_the_minutes_pdf(
     assert presenter.evaluate("window.__marker") == 1
 
     # The minutes as PDF: a real PDF whose text holds the decision and its action item.
-    with coordinator.expect_download() as download:
+    # WeasyPrint's first render in a process (app.css parsed) took over 10 s on a busy CI machine.
+    with coordinator.expect_download(timeout=60_000) as download:
         coordinator.get_by_role("link", name="Minutes as PDF").click()
     path = tmp_path / "minutes.pdf"
     download.value.save_as(path)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 
+import factories
 import numpy as np
 from PIL import Image
 from skimage import data
 from werkzeug.test import EnvironBuilder
 
-from fieldapp.auth.services import create_user
 from fieldapp.extensions import db
 from fieldapp.media.blur import to_pixels
 from fieldapp.orgs.models import Administration
@@ -100,11 +100,7 @@ def fetch(client, url: str):
 
 
 def make_person(role: str, email: str, administration: Administration | None = None):
-    user = create_user(db.session, email, role.title(), PASSWORD, role)
-    if administration is not None:
-        user.administration_id = administration.id
-    db.session.commit()
-    return user
+    return factories.make_user(role, email, password=PASSWORD, administration=administration)
 
 
 def log_in(browser, user):

@@ -3,8 +3,9 @@ a meeting, and phones that join it. Rows are written straight to the database.""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
+
+import factories
 
 from fieldapp.areas.models import Area
 from fieldapp.capture.models import Observation
@@ -21,18 +22,7 @@ MEETING_AT = datetime(2026, 11, 10, 17, 0, tzinfo=UTC)  # 18:00 in Copenhagen
 
 
 def make_area(name: str = "Løvvangen") -> Area:
-    ring = [[WEST, SOUTH], [EAST, SOUTH], [EAST, NORTH], [WEST, NORTH], [WEST, SOUTH]]
-    area = Area(
-        name=name,
-        geometry=json.dumps({"type": "Polygon", "coordinates": [ring]}),
-        south=SOUTH,
-        west=WEST,
-        north=NORTH,
-        east=EAST,
-    )
-    db.session.add(area)
-    db.session.commit()
-    return area
+    return factories.make_area(name, SOUTH, WEST, NORTH, EAST)
 
 
 def make_issue(
@@ -89,11 +79,8 @@ def make_meeting(group: LocalGroup, status: str = "running", votes: int = 3, **f
     return meeting
 
 
-def make_admin(name: str = "By- og Landskabsforvaltningen") -> Administration:
-    admin = Administration(name=name, short_name="Park og Vej", emails="pv@example.dk")
-    db.session.add(admin)
-    db.session.commit()
-    return admin
+def make_admin(name: str = factories.ADMINISTRATION) -> Administration:
+    return factories.make_admin(name, "Park og Vej", emails="pv@example.dk")
 
 
 def meeting_with_findings(status: str = "running", votes: int = 3):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -164,7 +165,9 @@ def test_login_and_anonymous_submit_are_rate_limited_in_redis(
     from fieldapp.extensions import limiter
 
     url, conn = _redis_or_skip()
-    conn.flushdb()
+    # Counters of this test alone: other runs (xdist workers, other checkouts) share the server,
+    # so nothing here flushes the database or counts another run's keys.
+    prefix = f"fieldapp-test-{uuid.uuid4().hex}"
     walk = make_walk()
     app = create_app(
         {
@@ -173,7 +176,7 @@ def test_login_and_anonymous_submit_are_rate_limited_in_redis(
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": True,
             "RATELIMIT_STORAGE_URI": url,
-            "RATELIMIT_KEY_PREFIX": "fieldapp-test",
+            "RATELIMIT_KEY_PREFIX": prefix,
             "UPLOAD_DIR": str(tmp_path),
         }
     )
@@ -185,9 +188,10 @@ def test_login_and_anonymous_submit_are_rate_limited_in_redis(
             db.session.remove()
         assert 429 not in codes[:limit], codes
         assert codes[-1] == 429
-        assert conn.keys("*fieldapp-test*"), "the counters are not in Redis"
+        assert conn.keys(f"*{prefix}*"), "the counters are not in Redis"
     finally:
-        conn.flushdb()
+        for key in conn.scan_iter(f"*{prefix}*"):
+            conn.delete(key)
         conn.close()
         limiter.enabled = False  # the singleton: switched off again, as the test app expects
 

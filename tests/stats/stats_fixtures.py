@@ -6,11 +6,11 @@ from the arguments. Also imported by tests/plans and tests/exports (see their *_
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 
+import factories
+
 from fieldapp.areas.models import Area
-from fieldapp.auth.services import create_user
 from fieldapp.capture.models import Observation
 from fieldapp.extensions import db
 from fieldapp.groups.models import LocalGroup
@@ -33,55 +33,38 @@ def utc(*args) -> datetime:
 
 
 def make_area(name: str = "Løvvangen", box=LOVVANGEN_BOX) -> Area:
-    south, west, north, east = box
-    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
-    area = Area(
-        name=name,
-        geometry=json.dumps({"type": "Polygon", "coordinates": [ring]}),
-        south=south,
-        west=west,
-        north=north,
-        east=east,
-    )
-    db.session.add(area)
-    db.session.commit()
-    return area
+    return factories.make_area(name, *box)
 
 
-def make_admin(name: str = "By- og Landskabsforvaltningen", short: str = "Park og Vej"):
-    admin = Administration(name=name, short_name=short, emails="x@example.dk")
-    db.session.add(admin)
-    db.session.commit()
-    return admin
+def make_admin(name: str = factories.ADMINISTRATION, short: str = "Park og Vej"):
+    return factories.make_admin(name, short, emails="x@example.dk")
 
 
 def make_user(role: str, email: str, administration: Administration | None = None):
-    user = create_user(db.session, email, role.title() + " Testesen", PASSWORD, role)
-    if administration is not None:
-        user.administration_id = administration.id
-    db.session.commit()
-    return user
+    return factories.make_user(
+        role,
+        email,
+        name=role.title() + " Testesen",
+        password=PASSWORD,
+        administration=administration,
+    )
 
 
 def login(client, user, language: str = "en"):
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
-    resp = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert resp.status_code == 302, resp.status_code
-    return client
+    return factories.login(client, user, PASSWORD, language)
 
 
 def make_walk(area: Area | None, starts_at: datetime, status: str = "closed", **fields) -> Walk:
-    walk = Walk(
+    return factories.make_walk(
         title=fields.pop("title", "Tryghedsvandring"),
         place_name="Løvvangen",
         starts_at=starts_at,
         status=status,
         area_id=area.id if area else None,
+        meeting_lat=fields.pop("meeting_lat", None),
+        meeting_lon=fields.pop("meeting_lon", None),
         **fields,
     )
-    db.session.add(walk)
-    db.session.commit()
-    return walk
 
 
 def make_meeting(area: Area | None, starts_at: datetime, status: str = "closed") -> Meeting:

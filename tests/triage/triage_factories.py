@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import UTC, datetime
 
+import factories
+
 from fieldapp.areas.models import Area
-from fieldapp.auth.services import create_user
 from fieldapp.capture.models import Observation, Photo
 from fieldapp.extensions import db
 from fieldapp.orgs.models import Administration
@@ -30,28 +30,20 @@ def offset(lat: float, lon: float, north_m: float = 0.0, east_m: float = 0.0):
     return lat + dlat, lon + dlon
 
 
-def make_admin(name: str = "By- og Landskabsforvaltningen", emails: str = "bl@aalborg.dk"):
-    admin = Administration(name=name, short_name=name.split()[0], emails=emails)
-    db.session.add(admin)
-    db.session.commit()
-    return admin
+def make_admin(name: str = factories.ADMINISTRATION, emails: str = "bl@aalborg.dk"):
+    return factories.make_admin(name, emails=emails)
 
 
 def make_staff(admin: Administration, email: str):
-    user = create_user(db.session, email, "Staff " + admin.name, PASSWORD, "staff")
-    user.administration_id = admin.id
-    db.session.commit()
-    return user
+    return factories.make_user(
+        "staff", email, name="Staff " + admin.name, password=PASSWORD, administration=admin
+    )
 
 
 def make_coordinator(email: str = "coordinator@example.dk"):
-    from fieldapp.auth.services import find_user
-
-    user = find_user(db.session, email) or create_user(
-        db.session, email, "Karen Koordinator", PASSWORD, "coordinator"
+    return factories.make_user(
+        "coordinator", email, name="Karen Koordinator", password=PASSWORD, reuse=True
     )
-    db.session.commit()
-    return user
 
 
 def make_obs(
@@ -126,20 +118,7 @@ def make_issue(
 
 def make_area(name: str, south: float, west: float, north: float, east: float, triangle=False):
     """A rectangle, or the triangle of its south-west, south-east and north-west corners."""
-    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
-    if triangle:
-        ring = [[west, south], [east, south], [west, north], [west, south]]
-    area = Area(
-        name=name,
-        geometry=json.dumps({"type": "Polygon", "coordinates": [ring]}),
-        south=south,
-        west=west,
-        north=north,
-        east=east,
-    )
-    db.session.add(area)
-    db.session.commit()
-    return area
+    return factories.make_area(name, south, west, north, east, triangle)
 
 
 def make_rule(category: str, admin: Administration, area: Area | None = None):
@@ -153,7 +132,4 @@ def make_rule(category: str, admin: Administration, area: Area | None = None):
 
 def login(client, user, language: str = "en"):
     """Log `client` in as `user`, asking for English pages (assertions read English)."""
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
-    resp = client.post("/login", data={"email": user.email, "password": PASSWORD})
-    assert resp.status_code == 302, resp.status_code
-    return client
+    return factories.login(client, user, PASSWORD, language)
