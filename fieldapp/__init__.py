@@ -49,10 +49,13 @@ def register_proxy_fix(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from fieldapp import models  # noqa: F401  (the whole schema, for Alembic)
     from fieldapp.auth.session import load_user
+    from fieldapp.db import tune_sqlite
     from fieldapp.extensions import babel, csrf, db, limiter, login_manager, migrate
     from fieldapp.i18n import select_locale, select_timezone
 
     db.init_app(app)
+    with app.app_context():
+        tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

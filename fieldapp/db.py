@@ -20,6 +20,25 @@ NAMING_CONVENTION = {
 }
 
 
+def tune_sqlite(engine) -> None:
+    """SQLite as a real server's database: write-ahead log and a patient writer.
+
+    In WAL mode readers never block the writer (and the other way round), and a writer waits up
+    to 15 s for another instead of failing with "database is locked" at once; with several
+    gunicorn workers, threads and the photo/mail worker sharing one file, the default rollback
+    journal turned bursts of submissions into 500s. No-op on other engines.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 15000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
