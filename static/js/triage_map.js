@@ -54,7 +54,7 @@
     span.textContent = label;
     return L.divIcon({
       className: "tri-cluster tri-cluster-" + (count < 100 ? "s" : count < 1000 ? "m" : "l"),
-      html: span.outerHTML,
+      html: span, // an element, not markup: Leaflet inserts it as it is
       iconSize: [size, size],
       iconAnchor: [size / 2, size / 2],
     });
@@ -79,7 +79,7 @@
         m.bindPopup(function () { return popup(p, el, labels, statuses); });
       } else {
         // Compact point: fetch its details when the popup opens.
-        m.bindPopup(text("p", el.dataset.textLoading));
+        m.bindPopup(function () { return text("p", el.dataset.textLoading); });
         m.on("popupopen", function () {
           // data-item-url is the URL of issue 0: swap in this point's kind and id.
           var url = el.dataset.itemUrl.replace(/issue\/0\.json$/, p.kind + "/" + p.id + ".json");

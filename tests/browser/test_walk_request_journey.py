@@ -94,6 +94,7 @@ def test_resident_requests_a_walk_at_karolinelunden_and_a_coordinator_accepts_it
     coordinator.locator("input[name=email]").fill("koordinator@aalborg.example.dk")
     coordinator.locator("input[name=password]").fill(kit.PASSWORDS["coordinator"])
     coordinator.locator("form button[type=submit]").last.click()
+    coordinator.get_by_role("button", name="Menu").click()  # the staff links fold on a phone
     coordinator.get_by_role("link", name="Anmodninger", exact=True).click()
     assert "Ikke besvaret" in coordinator.locator("main").inner_text()
     coordinator.get_by_role("link", name="Karolinelunden, Aalborg").click()

@@ -142,6 +142,9 @@ def test_rate_limit_storage_follows_redis_url(monkeypatch, tmp_path) -> None:
     assert from_environment(tmp_path)["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
 
 
+REDIS_KEY_PREFIX = f"fieldapp-test-{uuid.uuid4().hex}"
+
+
 def _redis_or_skip():
     redis = pytest.importorskip("redis")
     url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -165,9 +168,11 @@ def test_login_and_anonymous_submit_are_rate_limited_in_redis(
     from fieldapp.extensions import limiter
 
     url, conn = _redis_or_skip()
-    # Counters of this test alone: other runs (xdist workers, other checkouts) share the server,
-    # so nothing here flushes the database or counts another run's keys.
-    prefix = f"fieldapp-test-{uuid.uuid4().hex}"
+    # Counters of this process alone: other runs (xdist workers, other checkouts) share the
+    # server, so nothing here flushes the database or counts another run's keys. One prefix for
+    # the whole process, because the limiter singleton keeps the prefix of the first app that
+    # enabled it (each production process has a single app).
+    prefix = REDIS_KEY_PREFIX
     walk = make_walk()
     app = create_app(
         {
