@@ -150,6 +150,8 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
+    from fieldapp.input_cleaning import register as register_input_cleaning
     from fieldapp.security import register
 
+    register_input_cleaning(app)
     register(app)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from fieldapp.audit.services import record
@@ -126,7 +126,11 @@ def save_administration(
     name = (name or "").strip()
     if not name:
         raise OrgError(N_("Enter the administration's name."), "name")
-    taken = select(Administration.id).where(func.lower(Administration.name) == name.lower())
+    # The exact name too: SQLite's lower() folds ASCII only, so "Ò" would slip past the
+    # case-insensitive check and hit the unique constraint.
+    taken = select(Administration.id).where(
+        or_(Administration.name == name, func.lower(Administration.name) == name.lower())
+    )
     if administration is not None and administration.id is not None:
         taken = taken.where(Administration.id != administration.id)
     if session.scalar(taken) is not None:
