@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     register_proxy_fix(app)
+    register_input_cleaning(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -150,8 +151,12 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    from fieldapp.input_cleaning import register as register_input_cleaning
     from fieldapp.security import register
 
-    register_input_cleaning(app)
+    register(app)
+
+
+def register_input_cleaning(app: Flask) -> None:
+    from fieldapp.input_cleaning import register
+
     register(app)
