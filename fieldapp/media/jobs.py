@@ -27,6 +27,7 @@ from fieldapp.media.models import PhotoJob
 from fieldapp.media.photos import PhotoRejected, ProcessedPhoto, process_photo
 from fieldapp.media.staging import stage_photos
 from fieldapp.media.storage import LocalStorage
+from fieldapp.queues import describe_error, skip_locked
 
 # Retry after 1, 5 and 30 minutes; failed for good after the fourth attempt. Errors worth a
 # retry are the storage's or the machine's (disk, memory), not the photo's.
@@ -45,11 +46,6 @@ class JobCounts:
         return self.done + self.failed + self.retried
 
 
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 def pending_count(session: Session) -> int:
     return session.scalar(select(func.count()).where(PhotoJob.status == "pending")) or 0
 
@@ -61,9 +57,7 @@ def _next_due(session: Session, now: datetime) -> PhotoJob | None:
         .order_by(PhotoJob.next_attempt_at, PhotoJob.id)
         .limit(1)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return session.scalar(query)
+    return session.scalar(skip_locked(session, query))
 
 
 def _mark_ready(photo: Photo, processed: ProcessedPhoto) -> None:
@@ -117,17 +111,17 @@ def process_job(
     try:
         processed = process_photo(storage.read(raw), max_bytes=max_bytes)
     except PhotoRejected as exc:
-        outcome = _fail(session, job, _describe(exc), now, permanent=True)
+        outcome = _fail(session, job, describe_error(exc), now, permanent=True)
     except Exception as exc:
         # Memory, disk, a library bug, or a raw file this worker cannot see (a worker started
         # without the shared upload storage): worth another attempt once that is fixed.
-        outcome = _fail(session, job, _describe(exc), now, permanent=False)
+        outcome = _fail(session, job, describe_error(exc), now, permanent=False)
     else:
         try:
             stage_photos(session, storage, [processed])
         except OSError as exc:  # a full or unmounted disk: try again later
             session.rollback()  # removes the files staged so far
-            outcome = _fail(session, job, _describe(exc), now, permanent=False)
+            outcome = _fail(session, job, describe_error(exc), now, permanent=False)
         else:
             _mark_ready(job.photo, processed)
             session.delete(job)

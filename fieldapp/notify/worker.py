@@ -27,6 +27,7 @@ from fieldapp.notify.services import (
     purge_sent,
 )
 from fieldapp.notify.smtp import PermanentFailure
+from fieldapp.queues import describe_error, skip_locked
 
 Send = Callable[[OutboxMessage], None]
 
@@ -39,26 +40,15 @@ class Outcome:
     error: str = ""
 
 
-def _lockable(session: Session, query):
-    if session.get_bind().dialect.name == "postgresql":
-        return query.with_for_update(skip_locked=True)
-    return query
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
-
-
 def attempt(session: Session, message: OutboxMessage, send: Send, now: datetime) -> Outcome:
     """Try to send one (locked) message and record the result; the caller commits."""
     try:
         send(message)
     except PermanentFailure as exc:
-        mark_failed_permanently(message, _describe(exc))
+        mark_failed_permanently(message, describe_error(exc))
         return Outcome("failed", message.last_error)
     except Exception as exc:  # any error from the network or the server: retry later
-        mark_attempt_failed(message, _describe(exc), now=now)
+        mark_attempt_failed(message, describe_error(exc), now=now)
         return Outcome("failed" if message.status == "failed" else "retry", message.last_error)
     mark_sent(message, now=now)
     return Outcome("sent")
@@ -71,7 +61,7 @@ def _next_due(session: Session, now: datetime) -> OutboxMessage | None:
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(1)
     )
-    return session.scalar(_lockable(session, query))
+    return session.scalar(skip_locked(session, query))
 
 
 def deliver_due(
@@ -114,7 +104,7 @@ def deliver_one(
     query = select(OutboxMessage).where(
         OutboxMessage.id == message_id, OutboxMessage.status != "sent"
     )
-    message = session.scalar(_lockable(session, query))
+    message = session.scalar(skip_locked(session, query))
     if message is None:
         return None
     message.status = "pending"
@@ -173,7 +163,7 @@ def run(
                 last_purge = now
         except SQLAlchemyError as exc:
             session.rollback()
-            echo(f"worker: database error, trying again later: {_describe(exc)}")
+            echo(f"worker: database error, trying again later: {describe_error(exc)}")
             if once:
                 raise
             sleep(interval)
