@@ -92,6 +92,25 @@ def post_observation(client, walk, files: list[tuple[bytes, str]], text: str = "
         environ["wsgi.input"].close()
 
 
+def post_open311_photo(client):
+    """An Open311 client's request with the astronaut as its media, as a citizen app sends it."""
+    from fieldapp.open311.services import create_api_client
+
+    _api_client, key = create_api_client(db.session, "Borgerapp")
+    db.session.commit()
+    return client.post(
+        "/open311/v2/requests.json",
+        data={
+            "api_key": key,
+            "service_code": "other",
+            "lat": "57.0464",
+            "long": "9.9293",
+            "media": (io.BytesIO(astronaut_jpeg()), "IMG_7.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
+
+
 def fetch(client, url: str):
     """GET and close: a photo is streamed from its file, which stays open until closed."""
     with client.get(url) as resp:

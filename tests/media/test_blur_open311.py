@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import io
-
-from blur_fixtures import FACE, astronaut_jpeg, crop, detail, fetch, pixels
+from blur_fixtures import FACE, crop, detail, fetch, pixels, post_open311_photo
 from sqlalchemy import select
 
 from fieldapp.capture.models import Photo
 from fieldapp.extensions import db
 from fieldapp.media.storage import original_name
 from fieldapp.media.views import get_storage
-from fieldapp.open311.services import create_api_client
 
 API = "/open311/v2"
 
 
 def test_media_url_links_the_blurred_photo_and_disappears_when_hidden(client, new_browser):
-    _api_client, key = create_api_client(db.session, "Borgerapp")
-    db.session.commit()
-    resp = client.post(
-        f"{API}/requests.json",
-        data={
-            "api_key": key,
-            "service_code": "other",
-            "lat": "57.0464",
-            "long": "9.9293",
-            "media": (io.BytesIO(astronaut_jpeg()), "IMG_7.jpg"),
-        },
-        content_type="multipart/form-data",
-    )
+    resp = post_open311_photo(client)
     assert resp.status_code == 200, resp.data
     (photo,) = db.session.scalars(select(Photo))
     original = get_storage().read(original_name(photo.original_digest))

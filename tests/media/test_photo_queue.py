@@ -20,6 +20,7 @@ from blur_fixtures import (
     make_person,
     pixels,
     post_observation,
+    post_open311_photo,
 )
 from PIL import Image
 from sqlalchemy import func, select
@@ -31,7 +32,6 @@ from fieldapp.media import jobs
 from fieldapp.media.models import PhotoJob
 from fieldapp.media.storage import original_name, photo_names
 from fieldapp.media.views import get_storage
-from fieldapp.open311.services import create_api_client
 
 PENDING = "is being processed"
 
@@ -134,19 +134,7 @@ def test_json_api_answers_before_processing_and_a_resend_queues_nothing_more(
 
 
 def test_open311_links_a_queued_photo_only_once_it_is_processed(queued, client, runner) -> None:
-    _api_client, key = create_api_client(db.session, "Borgerapp")
-    db.session.commit()
-    resp = client.post(
-        "/open311/v2/requests.json",
-        data={
-            "api_key": key,
-            "service_code": "other",
-            "lat": "57.0464",
-            "long": "9.9293",
-            "media": (io.BytesIO(astronaut_jpeg()), "IMG_7.jpg"),
-        },
-        content_type="multipart/form-data",
-    )
+    resp = post_open311_photo(client)
     assert resp.status_code == 200, resp.data
     (record,) = client.get("/open311/v2/requests.json").get_json()
     assert "media_url" not in record  # nothing public to link to yet, and never the raw file
