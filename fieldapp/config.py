@@ -65,6 +65,10 @@ def from_environment(instance_path: Path) -> dict:
         "HTTPS": https,
         "SESSION_COOKIE_SECURE": https,
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 90,
+        # Send the session cookie back only when a request changed it. Re-sending it on every
+        # answer let a slow answer (a static file the service worker fetched) overwrite the
+        # cookie a join had set a moment before, which sent the phone back to the join page.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": https,
         "REMEMBER_COOKIE_SAMESITE": "Lax",

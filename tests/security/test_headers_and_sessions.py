@@ -109,3 +109,20 @@ def test_more_image_hosts_can_be_allowed(monkeypatch, tmp_path) -> None:
     app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     csp = app.test_client().get("/static/css/app.css").headers["Content-Security-Policy"]
     assert "https://kort.aalborg.dk https://*.dataforsyningen.dk;" in csp
+
+
+def test_only_a_changed_session_is_sent_back(client, participant) -> None:
+    """A response re-sends the session cookie only when the request changed the session.
+
+    A phone's service worker fetches the static files while the participant joins; if each of
+    those answers re-sent the (permanent) session it started with, the last one to finish
+    overwrote the cookie that the join had just set, and the phone was back on the join page.
+    """
+    walk = participant
+    client.get("/")  # the first page that shows a form puts the CSRF token in the session
+    assert "Set-Cookie" not in client.get("/static/css/app.css").headers
+    assert "Set-Cookie" not in client.get(f"/w/{walk.join_token}/new").headers
+    assert "Set-Cookie" not in client.get("/").headers
+    # Changing the session still sends it.
+    resp = client.post("/language", data={"lang": "en", "next": "/"})
+    assert resp.status_code == 302 and "session=" in resp.headers["Set-Cookie"]
