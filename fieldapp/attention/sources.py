@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, false, not_, or_, select
+from sqlalchemy import Select, and_, bindparam, false, not_, or_, select
 from sqlalchemy.orm import Session
 
 from fieldapp.attention import settings
@@ -23,6 +23,7 @@ from fieldapp.orgs.ownership import open_clause, organisations_without_active_me
 from fieldapp.plans.models import ActionItem
 from fieldapp.taxonomy import N_
 from fieldapp.triage.models import Issue
+from fieldapp.triage.workflow import OPEN_STATUSES
 from fieldapp.walkreports.models import WalkReport
 from fieldapp.walkrequests.models import WalkRequest
 from fieldapp.walks.models import Walk
@@ -122,6 +123,14 @@ def _organisation(org: Administration) -> Item:
     )
 
 
+def open_issue():
+    """Open issues, the statuses written into the SQL as literals: so the test is the very one
+    of the partial indexes of the open backlog (triage.models.OPEN_ISSUE_SQL), which SQLite and
+    PostgreSQL then use; with bound parameters SQLite never would (it compares expressions)."""
+    statuses = bindparam(None, sorted(OPEN_STATUSES), expanding=True, literal_execute=True)
+    return Issue.status.in_(statuses)
+
+
 def _by_org(stmt: Select, model: Any, org_id: int | None) -> Select:
     return stmt if org_id is None else stmt.where(model.administration_id == org_id)
 
@@ -137,7 +146,7 @@ def _by_org(stmt: Select, model: Any, org_id: int | None) -> Select:
 def unowned_issues(session: Session, org_id: int | None, now: datetime) -> Select:
     # Issues not routed yet wait in the triage inbox; here: in an organisation's queue.
     stmt = select(Issue).where(
-        open_clause("issue"), Issue.owner_id.is_(None), Issue.administration_id.is_not(None)
+        open_issue(), Issue.owner_id.is_(None), Issue.administration_id.is_not(None)
     )
     return _by_org(stmt, Issue, org_id)
 
@@ -170,7 +179,7 @@ def unowned_walks(session: Session, org_id: int | None, now: datetime) -> Select
     lambda issue: _issue(issue, issue.due_at),
 )
 def overdue_issues(session: Session, org_id: int | None, now: datetime) -> Select:
-    stmt = select(Issue).where(open_clause("issue"), Issue.due_at < now)
+    stmt = select(Issue).where(open_issue(), Issue.due_at < now)
     return _by_org(stmt, Issue, org_id)
 
 
@@ -209,7 +218,7 @@ def _stale_issue_clause(now: datetime):
     lambda issue: _issue(issue, issue.status_changed_at),
 )
 def stale_issues(session: Session, org_id: int | None, now: datetime) -> Select:
-    stmt = select(Issue).where(open_clause("issue"), _stale_issue_clause(now))
+    stmt = select(Issue).where(open_issue(), _stale_issue_clause(now))
     return _by_org(stmt, Issue, org_id)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from fieldapp.db import Base, GridCellMixin, TimestampMixin, utcnow
@@ -13,6 +13,12 @@ from fieldapp.orgs.models import Administration
 PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
 # The due-date sort key of an issue without a due date: after every real one.
 NO_DUE_DATE = datetime(9000, 1, 1, tzinfo=UTC)
+# An open issue (triage.workflow.OPEN_STATUSES), as the partial indexes below spell it. A query
+# uses them only if it spells its status test exactly so, with literals: SQLite compares the
+# expressions, and a bound parameter is not the same expression (attention/sources.py).
+OPEN_ISSUE_SQL = "status IN ('forwarded', 'in_progress', 'new', 'triaged')"
+# The needs-attention columns: each source's test can be read from the index alone.
+_ATTENTION_COLUMNS = ("owner_id", "due_at", "category", "status_changed_at", "status")
 
 
 class Issue(GridCellMixin, TimestampMixin, Base):
@@ -33,6 +39,25 @@ class Issue(GridCellMixin, TimestampMixin, Base):
         Index("ix_issue_due_sort", "due_sort", "id"),
         # Triage map: issues of a status in a view, and their clusters (see Observation).
         Index("ix_issue_status_grid", "status", "grid_y", "grid_x"),
+        # Needs attention over the open backlog only (a few % of all issues): a capped count is
+        # an index-only scan of it, and the first items come in id order, for all
+        # organisations (by id) and for one (by organisation, then id).
+        Index(
+            "ix_issue_open_by_id",
+            "id",
+            "administration_id",
+            *_ATTENTION_COLUMNS,
+            sqlite_where=text(OPEN_ISSUE_SQL),
+            postgresql_where=text(OPEN_ISSUE_SQL),
+        ),
+        Index(
+            "ix_issue_open_by_org",
+            "administration_id",
+            "id",
+            *_ATTENTION_COLUMNS,
+            sqlite_where=text(OPEN_ISSUE_SQL),
+            postgresql_where=text(OPEN_ISSUE_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
