@@ -1,4 +1,5 @@
-"""A small town's worth of items that need attention (and some that do not), at a fixed now."""
+"""A small town's worth of items that need attention (and some that do not), at a fixed now,
+and the helpers the needs-attention tests share (more issues in a queue, a source's item ids)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from fieldapp.attention.services import page
+from fieldapp.attention.sources import SOURCES_BY_CODE
 from fieldapp.auth.services import create_user
 from fieldapp.extensions import db
 from fieldapp.orgs.models import Administration
@@ -14,7 +17,7 @@ from fieldapp.plans.models import ActionItem
 from fieldapp.triage.models import Issue
 from fieldapp.walks.models import Walk
 
-__all__ = ["Town", "town"]
+__all__ = ["Town", "town"]  # the pytest fixtures a test module star-imports
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 PASSWORD = "et-langt-kodeord"
 
@@ -46,6 +49,22 @@ def _issue(**values) -> Issue:
     values.setdefault("status", "forwarded")
     values.setdefault("status_changed_at", days_ago(1))
     return Issue(**values)
+
+
+def add_issues(org: Administration, n: int, title: str, category: str = "lighting") -> None:
+    """n more routed, open, unowned, fresh issues in org's queue: "<title> 00", "<title> 01", …"""
+    db.session.add_all(
+        _issue(title=f"{title} {i:02d}", category=category, administration_id=org.id)
+        for i in range(n)
+    )
+    db.session.commit()
+
+
+def source_ids(code: str, org_id=None, owner_id=None, now: datetime = NOW) -> list[int]:
+    """The ids of everything one source lists (up to 100), at `now`."""
+    fn = SOURCES_BY_CODE[code]
+    items, _ = page(db.session, fn, org_id, now, limit=100, owner_id=owner_id)
+    return [i.id for i in items]
 
 
 @pytest.fixture

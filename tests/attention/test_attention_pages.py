@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from attention_fixtures import *  # noqa: F403  (its pytest fixtures)
-from attention_fixtures import PASSWORD
+from attention_fixtures import PASSWORD, add_issues
 from conftest import english
 
 
@@ -52,16 +52,7 @@ def test_one_source_pages_on(client, town) -> None:
     from fieldapp.extensions import db
     from fieldapp.triage.models import Issue
 
-    for n in range(30):
-        db.session.add(
-            Issue(
-                title=f"Affald {n:02d}",
-                category="waste",
-                status="forwarded",
-                administration_id=town.parks.id,
-            )
-        )
-    db.session.commit()
+    add_issues(town.parks, 30, "Affald", "waste")
     login(client, "anna@example.dk")
     overview = client.get("/attention/").get_data(as_text=True)
     assert "Show all 31" in overview
@@ -82,19 +73,8 @@ def test_start_page_counts(client, town) -> None:
 
 def test_counts_above_the_cap_read_as_cap_plus(client, town, monkeypatch) -> None:
     from fieldapp.attention import services, views
-    from fieldapp.extensions import db
-    from fieldapp.triage.models import Issue
 
-    for i in range(3):
-        db.session.add(
-            Issue(
-                title=f"Ekstra {i}",
-                category="lighting",
-                status="forwarded",
-                administration_id=town.parks.id,
-            )
-        )
-    db.session.commit()
+    add_issues(town.parks, 3, "Ekstra")
     monkeypatch.setattr(views, "COUNT_CAP", 2)
     monkeypatch.setattr(services, "COUNT_CAP", 2)
     login(client, "anna@example.dk")

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import pytest
 from attention_fixtures import *  # noqa: F403  (its pytest fixtures)
-from attention_fixtures import NOW
+from attention_fixtures import NOW, add_issues
+from attention_fixtures import source_ids as ids
 
 from fieldapp.attention import settings
 from fieldapp.attention.services import count, group_counts, overview, page
 from fieldapp.attention.sources import SOURCES, SOURCES_BY_CODE
 from fieldapp.extensions import db
-from fieldapp.triage.models import Issue
-
-
-def ids(code: str, org_id=None, owner_id=None) -> list[int]:
-    items, _ = page(db.session, SOURCES_BY_CODE[code], org_id, NOW, limit=100, owner_id=owner_id)
-    return [i.id for i in items]
 
 
 def test_each_source_finds_exactly_its_items(town) -> None:
@@ -55,17 +50,7 @@ def test_stale_days_come_from_the_settings_per_category(town) -> None:
 
 
 def test_keyset_pages_cover_everything_once(town) -> None:
-    for n in range(23):
-        db.session.add(
-            Issue(
-                title=f"Affald {n}",
-                category="waste",
-                status="forwarded",
-                administration_id=town.parks.id,
-                status_changed_at=NOW,
-            )
-        )
-    db.session.commit()
+    add_issues(town.parks, 23, "Affald", "waste")
     fn = SOURCES_BY_CODE["unowned_issues"]
     seen, after, pages = [], None, 0
     while True:
@@ -99,17 +84,7 @@ def test_every_source_keeps_the_registry_contract(town, fn) -> None:
 
 def test_counts_stop_after_the_cap(town) -> None:
     fn = SOURCES_BY_CODE["unowned_issues"]
-    for i in range(3):
-        db.session.add(
-            Issue(
-                title=f"Ekstra {i}",
-                category="lighting",
-                status="forwarded",
-                administration_id=town.parks.id,
-                status_changed_at=NOW,
-            )
-        )
-    db.session.commit()
+    add_issues(town.parks, 3, "Ekstra")
     exact = count(db.session, fn, None, NOW)
     assert exact == 4
     assert count(db.session, fn, None, NOW, cap=2) == 3  # "2+"

@@ -5,24 +5,17 @@ And publishing a walk's report tells whoever asked for the walk (walk requests â
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from attention_fixtures import NOW
+from attention_fixtures import source_ids as ids
 from sqlalchemy import select
 
-from fieldapp.attention.services import page
-from fieldapp.attention.sources import SOURCES_BY_CODE
 from fieldapp.extensions import db
 from fieldapp.notify.models import OutboxMessage
 from fieldapp.walkreports.models import WalkReport
 from fieldapp.walkrequests.models import WalkRequest
 from fieldapp.walkrequests.services import accept_request, create_request
-
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
-
-
-def ids(code: str, org_id=None) -> list[int]:
-    items, _ = page(db.session, SOURCES_BY_CODE[code], org_id, NOW, limit=100)
-    return [i.id for i in items]
 
 
 def request(place: str, days_old: int, email: str | None = None) -> WalkRequest:
