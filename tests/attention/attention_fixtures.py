@@ -44,7 +44,8 @@ def _user(email, name, org, role):
     return user
 
 
-def _issue(**values) -> Issue:
+def make_issue(**values) -> Issue:
+    """An issue, by default forwarded, lighting and last changed a day before NOW."""
     values.setdefault("category", "lighting")
     values.setdefault("status", "forwarded")
     values.setdefault("status_changed_at", days_ago(1))
@@ -54,7 +55,7 @@ def _issue(**values) -> Issue:
 def add_issues(org: Administration, n: int, title: str, category: str = "lighting") -> None:
     """n more routed, open, unowned, fresh issues in org's queue: "<title> 00", "<title> 01", …"""
     db.session.add_all(
-        _issue(title=f"{title} {i:02d}", category=category, administration_id=org.id)
+        make_issue(title=f"{title} {i:02d}", category=category, administration_id=org.id)
         for i in range(n)
     )
     db.session.commit()
@@ -88,37 +89,37 @@ def town(app) -> Town:
     t = Town(parks, police, empty, quiet, anna, bo, per)
     rows = {
         # parks, no owner, fresh: only "unowned"
-        "unowned": _issue(title="Mørk sti", administration_id=parks.id),
+        "unowned": make_issue(title="Mørk sti", administration_id=parks.id),
         # owned by Anna, overdue
-        "overdue": _issue(
+        "overdue": make_issue(
             title="Knust lampe",
             administration_id=parks.id,
             owner_id=anna.id,
             due_at=days_ago(3),
         ),
         # owned by Anna, lighting, 20 days without change: stale (default 14)
-        "stale": _issue(
+        "stale": make_issue(
             title="Tilgroet hæk",
             administration_id=parks.id,
             owner_id=anna.id,
             status_changed_at=days_ago(20),
         ),
         # fire risk, 10 days: stale (7 for fire); lighting 10 days: not stale
-        "fire": _issue(
+        "fire": make_issue(
             title="Brændbart affald",
             category="fire_risk",
             administration_id=police.id,
             owner_id=per.id,
             status_changed_at=days_ago(10),
         ),
-        "fresh": _issue(
+        "fresh": make_issue(
             title="Skæv flise",
             administration_id=police.id,
             owner_id=per.id,
             status_changed_at=days_ago(10),
         ),
         # closed: never needs attention, however old and unowned
-        "closed": _issue(
+        "closed": make_issue(
             title="Lampe skiftet",
             status="resolved",
             administration_id=parks.id,
@@ -126,7 +127,7 @@ def town(app) -> Town:
             due_at=days_ago(60),
         ),
         # not routed yet: the triage inbox, not an organisation's unowned queue
-        "inbox": _issue(title="Ny observation", status="new", status_changed_at=NOW),
+        "inbox": make_issue(title="Ny observation", status="new", status_changed_at=NOW),
     }
     db.session.add_all(rows.values())
     item_late = ActionItem(

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import pytest
 from attention_fixtures import *  # noqa: F403  (its pytest fixtures)
-from attention_fixtures import NOW, _issue, days_ago
+from attention_fixtures import NOW, days_ago, make_issue
 from sqlalchemy import event, select, text
 
 from fieldapp.attention import settings
@@ -41,19 +41,19 @@ def everything(town):
     db.session.add_all(
         [
             # Categories with their own stale days: good_place 60, behaviour 7.
-            _issue(
+            make_issue(
                 title="Bænk",
                 category="good_place",
                 administration_id=parks.id,
                 status_changed_at=days_ago(30),
             ),
-            _issue(
+            make_issue(
                 title="Gammel bænk",
                 category="good_place",
                 administration_id=parks.id,
                 status_changed_at=days_ago(70),
             ),
-            _issue(
+            make_issue(
                 title="Uro",
                 category="behaviour",
                 status="in_progress",
@@ -63,23 +63,23 @@ def everything(town):
                 due_at=days_ago(1),
             ),
             # Not routed, yet overdue and stale: counts for all organisations only.
-            _issue(
+            make_issue(
                 title="Indbakke",
                 status="triaged",
                 due_at=days_ago(2),
                 status_changed_at=days_ago(30),
             ),
             # Due tomorrow: not overdue.
-            _issue(title="Snart", administration_id=police.id, due_at=days_ago(-1)),
+            make_issue(title="Snart", administration_id=police.id, due_at=days_ago(-1)),
             # Closed in every way: nothing.
-            _issue(
+            make_issue(
                 title="Afvist",
                 status="rejected",
                 administration_id=police.id,
                 due_at=days_ago(40),
                 status_changed_at=days_ago(40),
             ),
-            _issue(title="Dublet", status="duplicate", administration_id=parks.id),
+            make_issue(title="Dublet", status="duplicate", administration_id=parks.id),
         ]
     )
     db.session.add_all(
