@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
 from attention_fixtures import *  # noqa: F403  (its pytest fixtures)
-from attention_fixtures import PASSWORD, add_issues
+from attention_fixtures import NOW, PASSWORD, add_issues
 from conftest import english
+
+
+@pytest.fixture(autouse=True)
+def pages_at_now(monkeypatch):
+    """The pages read the clock, the town's dates are days before NOW (a fixed day): without
+    this, from two weeks after NOW the town's inbox issue is stale and the page lists it."""
+    monkeypatch.setattr("fieldapp.attention.views.utcnow", lambda: NOW)
+    monkeypatch.setattr("fieldapp.walks.views.utcnow", lambda: NOW)
 
 
 def login(client, email: str):
