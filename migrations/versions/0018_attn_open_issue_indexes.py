@@ -1,6 +1,6 @@
 """needs attention: partial indexes over the open issues, covering what its sources test
 
-Revision ID: attn_1
+Revision ID: 0018
 Revises: 0017
 
 At 1M observations / 200k issues every needs-attention count read closed issues too (the due
@@ -13,7 +13,7 @@ first items of a source are read in id order (bench/RESULTS.md, "Session 4: need
 import sqlalchemy as sa
 from alembic import op
 
-revision = "attn_1"
+revision = "0018"
 down_revision = "0017"
 branch_labels = None
 depends_on = None
