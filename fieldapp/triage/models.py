@@ -33,6 +33,8 @@ class Issue(GridCellMixin, TimestampMixin, Base):
         Index("ix_issue_due_sort", "due_sort", "id"),
         # Triage map: issues of a status in a view, and their clusters (see Observation).
         Index("ix_issue_status_grid", "status", "grid_y", "grid_x"),
+        # The list filtered by area (issue_spans.py keeps area_id in step), in date order.
+        Index("ix_issue_area_created", "area_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,6 +60,10 @@ class Issue(GridCellMixin, TimestampMixin, Base):
     priority_rank: Mapped[int] = mapped_column(default=PRIORITY_RANK["normal"], server_default="1")
     due_sort: Mapped[datetime] = mapped_column(default=NO_DUE_DATE)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When its first and last observation was made (None without observations): the list's
+    # date filter reads these instead of the observations (triage/issue_spans.py).
+    first_observed_at: Mapped[datetime | None]
+    last_observed_at: Mapped[datetime | None]
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("issue.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     # The named person in the administration who answers for it; None = the unassigned queue.
