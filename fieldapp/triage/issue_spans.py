@@ -153,8 +153,6 @@ def _before_flush(session: Session, _context, _instances) -> None:
     for obj in session.deleted:
         if isinstance(obj, Observation) and obj.id is not None:
             obs_ids.add(obj.id)
-        elif isinstance(obj, Walk) and obj.id is not None:
-            walk_ids.add(obj.id)
     for obj in session.dirty:
         if isinstance(obj, Observation) and obj.id is not None and _changed(obj, OBS_TRACKED):
             obs_ids.add(obj.id)
@@ -202,10 +200,15 @@ def _touched_columns(statement) -> set[str] | None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state):
-    """UPDATE/DELETE statements on observations (merge moves them with one) or walks: the
-    issues they touch, read before and after the statement, are recomputed after it."""
+    """UPDATE/DELETE statements on observations (merge moves them with one) and UPDATEs of
+    walks (deleting an area takes it from its walks with one): the issues they touch, read
+    before and after the statement, are recomputed after it."""
     model = state.bind_mapper.class_ if state.bind_mapper is not None else None
-    if not (state.is_update or state.is_delete) or model not in (Observation, Walk):
+    if model is Observation and not (state.is_update or state.is_delete):
+        return None
+    if model is Walk and not state.is_update:
+        return None  # the app never deletes walks
+    if model not in (Observation, Walk):
         return None
     if state.is_update:
         touched = _touched_columns(state.statement)
