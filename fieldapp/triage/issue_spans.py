@@ -7,8 +7,10 @@ instead of testing every issue's observations (EXISTS) or position (polygon) unt
 full: at 200k issues that was 0.3–0.9 s a page on SQLite (bench/RESULTS.md, session 4).
 
 The area follows the rule of fieldapp/areas/assign.py (the issue's walk's area, else that of
-its first observation's walk, else the smallest area around its position); assign.py also
-recomputes it when areas are drawn, redrawn or deleted, and when a walk's area changes.
+its first observation's walk, else the smallest area around its position; an issue with none
+of these keeps the area it was given); assign.py also recomputes it when areas are drawn,
+redrawn or deleted, and when a walk's area changes. The issue list, the dashboards
+(stats/counts.py) and exports all take an issue's area to be this one stored area.
 
 How it stays correct, as in triage/map_summary.py: on a flush that changes which observations
 an issue has (an observation created in, moved into or out of, or deleted from an issue, or
@@ -118,7 +120,12 @@ def recompute(session: Session, issue_ids: set[int]) -> None:
         )
         with session.no_autoflush:
             for issue_id, current, lat, lon, preferred in connection.execute(_area_rows(chunk)):
-                new = preferred if preferred is not None else area_for_point(session, lat, lon)
+                if preferred is not None:
+                    new = preferred
+                elif lat is None or lon is None:
+                    new = current  # nothing to locate it by: it keeps the area it was given
+                else:
+                    new = area_for_point(session, lat, lon)
                 if new != current:
                     connection.execute(
                         table.update().where(table.c.id == issue_id).values(area_id=new)
@@ -160,7 +167,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
             issue_ids.add(obj.id)
         elif isinstance(obj, Walk) and obj.id is not None and _changed(obj, ("area_id",)):
             walk_ids.add(obj.id)
-    new = [o for o in session.new if isinstance(o, Observation | Issue)]
+    new = [o for o in session.new if isinstance(o, Observation)]
     if not (issue_ids or obs_ids or walk_ids or new):
         return
     if obs_ids or walk_ids:
@@ -181,11 +188,9 @@ def _after_flush(session: Session, _context) -> None:
         affected |= issue_ids
         affected |= _issues_of_observations(connection, obs_ids)
         affected |= _issues_on_walks(connection, walk_ids)
-        for obj in new:
-            if isinstance(obj, Issue) and obj.id is not None:
-                affected.add(obj.id)
-            elif isinstance(obj, Observation) and obj.issue_id is not None:
-                affected.add(obj.issue_id)
+        # A new issue keeps the area it was created with (create_issue applies the rule);
+        # its observations, new or moved in, bring it here.
+        affected.update(o.issue_id for o in new if o.issue_id is not None)
     recompute(session, affected)
 
 

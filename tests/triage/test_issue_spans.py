@@ -305,3 +305,18 @@ def test_equal_first_times_and_paging_over_the_area_index(coordinator, places) -
             assert sorted(seen) == sorted(wanted), (sort, status)
             assert len(seen) == len(set(seen))
     assert _listed(coordinator, area=p["east"].id) == set()
+
+
+def test_an_issue_with_nothing_to_locate_it_keeps_the_area_it_was_given(coordinator, places):
+    """No walk with an area and no position: the area it was created with stays (as the
+    dashboards' fixtures and demo data create them), while its span still follows."""
+    issue = Issue(title="Storskrald", category="waste", area_id=places["east"].id)
+    db.session.add(issue)
+    db.session.commit()
+    obs = make_obs(walk=places["walk_none"], lat=None, lon=None, created_at=D2)
+    obs.issue_id = issue.id
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(Issue, issue.id)
+    assert (stored.area_id, stored.first_observed_at) == (places["east"].id, D2)
+    assert _listed(coordinator, area=places["east"].id, **{"from": "2026-03-10"}) == {issue.id}
