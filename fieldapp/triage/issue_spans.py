@@ -116,6 +116,8 @@ def recompute(session: Session, issue_ids: set[int]) -> None:
             .values(
                 first_observed_at=span.scalar_subquery(),
                 last_observed_at=last.scalar_subquery(),
+                # Derived facts: not an edit of the issue (and no onupdate for updated_at).
+                updated_at=table.c.updated_at,
             )
         )
         with session.no_autoflush:
@@ -128,12 +130,15 @@ def recompute(session: Session, issue_ids: set[int]) -> None:
                     new = area_for_point(session, lat, lon)
                 if new != current:
                     connection.execute(
-                        table.update().where(table.c.id == issue_id).values(area_id=new)
+                        table.update()
+                        .where(table.c.id == issue_id)
+                        .values(area_id=new, updated_at=table.c.updated_at)
                     )
+        wanted = set(chunk)
         held = {
             key[1][0]: obj
             for key, obj in session.identity_map.items()
-            if isinstance(obj, Issue) and key[1][0] in chunk
+            if isinstance(obj, Issue) and key[1][0] in wanted
         }
         if held:
             query = select(table.c.id, *(table.c[name] for name in STORED)).where(

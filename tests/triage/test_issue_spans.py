@@ -172,10 +172,12 @@ def test_observations_edited_moved_and_deleted(coordinator, places) -> None:
     issue_id = _create(coordinator, a, b)
     assert_lists_match_recount(coordinator)
 
+    edited_at = db.session.get(Issue, issue_id).updated_at
     a = db.session.get(Observation, a.id)
     a.created_at = D2  # its time corrected
     db.session.commit()
     assert_lists_match_recount(coordinator)
+    assert db.session.get(Issue, issue_id).updated_at == edited_at  # derived, not an edit
 
     b = db.session.get(Observation, b.id)
     b.walk_id = p["walk_west"].id  # moved to a walk with an area
