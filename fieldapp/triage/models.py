@@ -23,8 +23,17 @@ class Issue(GridCellMixin, TimestampMixin, Base):
         Index("ix_issue_status_created", "status", "created_at"),
         Index("ix_issue_admin_status", "administration_id", "status"),
         Index("ix_issue_lat_lon", "lat", "lon"),
-        # Newest first when the status filter is a group of statuses (bench/triage.py).
-        Index("ix_issue_created", "created_at", "id"),
+        # Newest first when the status filter is a group of statuses or the list is filtered
+        # by observation date (bench/triage.py): rows that fail the filter are skipped in the
+        # index, without reading them.
+        Index(
+            "ix_issue_created",
+            "created_at",
+            "id",
+            "status",
+            "first_observed_at",
+            "last_observed_at",
+        ),
         # Needs attention: open issues by owner, and stale ones by their last status change.
         Index("ix_issue_owner_status", "owner_id", "status"),
         Index("ix_issue_status_changed", "status", "status_changed_at"),

@@ -1,11 +1,11 @@
-"""issue.first_observed_at / last_observed_at, and the area index of the issue list
+"""issue.first_observed_at / last_observed_at, and the issue list's area and date indexes
 
 Revision ID: ilist_1
 Revises: 0017
 
 The triage list filters issues by the dates of their observations and by area. It used to test
 each issue's observations (EXISTS over observation) and each issue's position against the area
-polygon; these stored columns and the index let the database answer from the issue row alone
+polygon; these stored columns and the indexes let the database answer from the issue alone
 (fieldapp/triage/issue_spans.py keeps them in step). Filled here with one set-based UPDATE
 from ix_observation_issue_created (index-only MIN/MAX per issue); no app code imported.
 Plain add_column on SQLite: a batch recreate would drop the FTS5 triggers of 0013.
@@ -18,6 +18,8 @@ revision = "ilist_1"
 down_revision = "0017"
 branch_labels = None
 depends_on = None
+
+CREATED_SPAN = ("created_at", "id", "status", "first_observed_at", "last_observed_at")
 
 
 def upgrade():
@@ -44,9 +46,16 @@ def upgrade():
         )
     # The list filtered by area, newest or oldest first, read in index order.
     op.create_index("ix_issue_area_created", "issue", ["area_id", "created_at", "id"])
+    # Newest/oldest first with a status group or a date range: the filter's columns in the
+    # index, so rows that fail it are skipped without reading them (SQLite tests them in the
+    # index, PostgreSQL as index conditions), e.g. a year in the past at 200k issues.
+    op.drop_index("ix_issue_created", table_name="issue")
+    op.create_index("ix_issue_created", "issue", [*CREATED_SPAN])
 
 
 def downgrade():
+    op.drop_index("ix_issue_created", table_name="issue")
+    op.create_index("ix_issue_created", "issue", ["created_at", "id"])
     op.drop_index("ix_issue_area_created", table_name="issue")
     op.drop_column("issue", "last_observed_at")
     op.drop_column("issue", "first_observed_at")
