@@ -72,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     # Its flush listeners keep the dashboards' observation summary in step with every change.
     import fieldapp.stats.summary  # noqa: F401
+    import fieldapp.triage.issue_spans  # noqa: F401  (and the issue list's stored filters)
     import fieldapp.triage.map_summary  # noqa: F401  (and the map's cell counts)
 
 

@@ -29,8 +29,17 @@ class Issue(GridCellMixin, TimestampMixin, Base):
         Index("ix_issue_status_created", "status", "created_at"),
         Index("ix_issue_admin_status", "administration_id", "status"),
         Index("ix_issue_lat_lon", "lat", "lon"),
-        # Newest first when the status filter is a group of statuses (bench/triage.py).
-        Index("ix_issue_created", "created_at", "id"),
+        # Newest first when the status filter is a group of statuses or the list is filtered
+        # by observation date (bench/triage.py): rows that fail the filter are skipped in the
+        # index, without reading them.
+        Index(
+            "ix_issue_created",
+            "created_at",
+            "id",
+            "status",
+            "first_observed_at",
+            "last_observed_at",
+        ),
         # Needs attention: open issues by owner, and stale ones by their last status change.
         Index("ix_issue_owner_status", "owner_id", "status"),
         Index("ix_issue_status_changed", "status", "status_changed_at"),
@@ -58,6 +67,8 @@ class Issue(GridCellMixin, TimestampMixin, Base):
             sqlite_where=text(OPEN_ISSUE_SQL),
             postgresql_where=text(OPEN_ISSUE_SQL),
         ),
+        # The list filtered by area (issue_spans.py keeps area_id in step), in date order.
+        Index("ix_issue_area_created", "area_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +94,10 @@ class Issue(GridCellMixin, TimestampMixin, Base):
     priority_rank: Mapped[int] = mapped_column(default=PRIORITY_RANK["normal"], server_default="1")
     due_sort: Mapped[datetime] = mapped_column(default=NO_DUE_DATE)
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When its first and last observation was made (None without observations): the list's
+    # date filter reads these instead of the observations (triage/issue_spans.py).
+    first_observed_at: Mapped[datetime | None]
+    last_observed_at: Mapped[datetime | None]
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("issue.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     # The named person in the administration who answers for it; None = the unassigned queue.

@@ -155,26 +155,37 @@ def _issue_query(session: Session, f: Filters, tz: str, now: datetime):
                 exists().where(Observation.issue_id == Issue.id, Observation.walk_id == f.walk_id),
             )
         )
-    terms, matches = _observed_in(f, tz, now)
-    if terms:
-        query = query.where(exists().where(Observation.issue_id == Issue.id, *terms))
-        if f.time_of_day:
-            checks.append(lambda i: any(matches(o) for o in i.observations))
+    query = _observed_span(query, f, tz, now, checks)
     if f.area_id:
-        area = session.get(Area, f.area_id)
-        if area is None:
-            return query.where(false()), checks
-        query = query.where(
-            or_(
-                Issue.area_id == area.id,
-                and_(
-                    Issue.lat.between(area.south, area.north),
-                    Issue.lon.between(area.west, area.east),
-                ),
-            )
-        )
-        checks.append(lambda i: i.area_id == area.id or _covers(area, i.lat, i.lon))
+        # The stored area (issue_spans.py keeps it by areas/assign.py's rule), as the
+        # dashboards count an area's issues (stats/counts.py): read in ix_issue_area_created
+        # order, with no polygon test per row.
+        query = query.where(Issue.area_id == f.area_id)
     return query, checks
+
+
+def _observed_span(query: Select, f: Filters, tz: str, now: datetime, checks: list) -> Select:
+    """Issues with an observation in the date range (and time of day), as an EXISTS over the
+    issue's observations says, answered from the stored first/last observation time.
+
+    An observation from `start` on exists when the last one is; one before `end` when the first
+    one is. Only a range closed on both sides (an issue observed before and after it, not in
+    it) or a time of day needs the observations themselves, after the stored columns have
+    narrowed the rows.
+    """
+    terms, matches = _observed_in(f, tz, now)
+    if not terms:
+        return query
+    start, end = local_day_bounds(f.date_from, f.date_to, tz)
+    if start is not None:
+        query = query.where(Issue.last_observed_at >= start)
+    if end is not None:
+        query = query.where(Issue.first_observed_at < end)
+    if f.time_of_day or (start is not None and end is not None):
+        query = query.where(exists().where(Observation.issue_id == Issue.id, *terms))
+    if f.time_of_day:
+        checks.append(lambda i: any(matches(o) for o in i.observations))
+    return query
 
 
 def _with_options(query: Select, f: Filters, for_map: bool) -> Select:

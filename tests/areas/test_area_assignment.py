@@ -111,7 +111,9 @@ def test_reassign_all_fills_what_has_no_area_and_leaves_the_rest(areas) -> None:
     counts = reassign_all(db.session, progress=lambda *args: seen.append(args))
     db.session.commit()
 
-    assert counts == {"walks": 1, "observations": 2, "issues": 2}
+    # The issue on the walk has its area already: triage/issue_spans.py gave it the walk's
+    # as the walk got one, so only the issue found by position is left to change.
+    assert counts == {"walks": 1, "observations": 2, "issues": 1}
     assert area_of(walk) == areas["estate"].id
     assert area_of(on_walk) == areas["estate"].id
     assert area_of(loose) == areas["courtyard"].id
