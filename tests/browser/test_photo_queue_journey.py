@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from .conftest import screenshot
+from .photo_steps import WALK_TITLE, resident_phone, send_photo_as_resident
 from .test_accessibility import axe_failures, wait_until_ready
 from .test_languages import compiled_catalogues  # noqa: F401  (the fixture, by name)
-from .test_photo_blur_journey import GPS, astronaut_file
 from .waiting import wait_until
 
 pytestmark = pytest.mark.usefixtures("compiled_catalogues")
@@ -25,20 +25,11 @@ def test_resident_sees_a_placeholder_until_the_worker_has_processed_the_photo(
     live, live_app, monkeypatch, new_context, make_walk, tmp_path
 ):
     monkeypatch.setitem(live_app.config, "PHOTO_PROCESSING", "queue")
-    walk = make_walk(title="Aftenvandring i Løvvangen")
-    phone = new_context(locale="en-GB", geolocation=GPS, permissions=["geolocation"]).new_page()
-    phone.goto(f"{live}/j/{walk.join_token}")
-    phone.locator("input[name=role][value=resident]").check()
-    phone.locator("form button[type=submit]").last.click()
-    phone.locator("input[name=category][value=other]").check()
-    phone.locator("textarea[name=text]").fill("Cykelskuret er mørkt om aftenen.")
-    photo_file = tmp_path / "IMG_0043.jpg"
-    astronaut_file(photo_file)
-    phone.wait_for_load_state()  # deferred scripts attach the button's handler
-    phone.locator("[data-locate]").click()
-    wait_until(phone, "document.querySelector('input[name=lat]').value !== ''")
-    phone.locator("input[type=file][name=photos]:not([capture])").set_input_files(str(photo_file))
-    phone.locator("form[data-capture-form] button.primary").click()
+    walk = make_walk(title=WALK_TITLE)
+    phone = resident_phone(new_context)
+    send_photo_as_resident(
+        phone, live, walk, tmp_path / "IMG_0043.jpg", "Cykelskuret er mørkt om aftenen."
+    )
 
     # Saved at once; the photo is not there yet, and nothing on the page is a broken image.
     pending = phone.locator(".obs-card .photo-pending")
