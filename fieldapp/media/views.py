@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from fieldapp.capture.models import Photo
 from fieldapp.extensions import db
@@ -125,12 +126,14 @@ def status():
     placeholder into the picture without a reload: `?id=1&id=2` gives {"photos": {"1":
     {"status": "processing" | "failed"} or {"status": "ready", "web": [w, h], "thumb": [w, h]}}}.
 
-    One primary-key query for the whole page. Photos this browser may not follow are left out,
-    with no hint that they exist; a ready photo it may not see (hidden meanwhile) likewise.
+    One request for every placeholder on the page, the photos and their observations read by
+    primary key. Photos this browser may not follow are left out, with no hint that they exist;
+    a ready photo it may not see (hidden meanwhile) likewise.
     """
     # Only ids a database integer holds: PostgreSQL refuses a larger one with an error.
     ids = [i for i in request.args.getlist("id", type=int) if 0 < i < 2**31][:MAX_STATUS_IDS]
-    found = db.session.scalars(select(Photo).where(Photo.id.in_(ids))) if ids else []
+    query = select(Photo).where(Photo.id.in_(ids)).options(selectinload(Photo.observation))
+    found = db.session.scalars(query) if ids else []
     photos = {}
     for photo in found:
         if photo.is_ready and _may_see(photo):
