@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from fieldapp.areas.assign import assign_observation
@@ -179,6 +179,15 @@ def participant_observations(session: Session, participant: Participant) -> list
 def filter_walk_observations(
     session: Session, walk_id: int, category: str | None = None, role: str | None = None
 ) -> list[Observation]:
+    return list(session.scalars(walk_observations_query(walk_id, category, role)))
+
+
+def walk_observations_query(
+    walk_id: int, category: str | None = None, role: str | None = None
+) -> Select:
+    """A walk's observations, newest first, optionally of one category or participant role;
+    a walk behind a QR poster in a public square gathers thousands, so the page lists them a
+    page at a time (walks/views.py)."""
     query = (
         select(Observation)
         .where(Observation.walk_id == walk_id)
@@ -191,7 +200,7 @@ def filter_walk_observations(
         query = query.join(Participant, Observation.participant_id == Participant.id).where(
             Participant.role == role
         )
-    return list(session.scalars(query))
+    return query
 
 
 def observations_geojson(observations: Iterable[Observation], for_staff: bool) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.datastructures import FileStorage
 
 from fieldapp.media.photos import PhotoRejected, Upload, check_photo, process_photo
@@ -31,9 +32,23 @@ def queued() -> bool:
     return current_app.config.get("PHOTO_PROCESSING", "queue") == "queue"
 
 
-def process_uploads(files: list[FileStorage], already: int = 0) -> tuple[list[Upload], list[str]]:
+def _too_many(limit: int, for_issue: bool) -> str:
+    if for_issue:
+        # Staff's "after" photos belong to the issue, and the cap holds for each upload.
+        return ngettext(
+            "You can add at most %(num)d after photo to an issue at a time.",
+            "You can add at most %(num)d after photos to an issue at a time.",
+            limit,
+        )
+    return _("You can add at most %(n)d photos to one observation.", n=limit)
+
+
+def process_uploads(
+    files: list[FileStorage], already: int = 0, *, for_issue: bool = False
+) -> tuple[list[Upload], list[str]]:
     """Check (queue) or process (inline) every chosen file; return the accepted photos and one
-    message per refusal."""
+    message per refusal. `for_issue`: "after" photos staff add to an issue, so the message about
+    too many photos speaks of the issue rather than of an observation."""
     max_bytes = current_app.config["MAX_PHOTO_BYTES"]
     limit = current_app.config["MAX_PHOTOS_PER_OBSERVATION"]
     handle = check_photo if queued() else process_photo
@@ -41,7 +56,7 @@ def process_uploads(files: list[FileStorage], already: int = 0) -> tuple[list[Up
     photos: list[Upload] = []
     errors: list[str] = []
     if already + len(chosen) > limit:
-        errors.append(_("You can add at most %(n)d photos to one observation.", n=limit))
+        errors.append(_too_many(limit, for_issue))
         return [], errors
     for upload in chosen:
         # Read one byte past the cap so an oversize file is refused without holding more.

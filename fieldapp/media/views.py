@@ -13,14 +13,18 @@ from flask import (
     abort,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
+    request,
     send_file,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from fieldapp.capture.models import Photo
 from fieldapp.extensions import db
@@ -53,17 +57,28 @@ def is_triage_for(photo: Photo) -> bool:
     return issue is not None and can_view_issue(current_user, issue)
 
 
+def _taken_by_this_browser(photo: Photo) -> bool:
+    """The photo belongs to an observation this browser's participant sent on a walk."""
+    observation = photo.observation
+    if observation is None or observation.walk is None:
+        return False  # a staff "after" photo, or an Open311 report (nobody could claim it)
+    participant = current_participant(observation.walk)
+    return participant is not None and observation.participant_id == participant.id
+
+
 def _may_see(photo: Photo) -> bool:
-    """The public rendition: triage staff always; the participant who took it unless hidden."""
+    """The public rendition: triage staff always; the participant who took it unless hidden.
+    A staff "after" photo reaches public pages only through public_photo_url."""
     if is_triage_for(photo):
         return True
-    if not photo.is_public or photo.observation is None:
-        return False  # a staff "after" photo: public pages link it through public_photo_url
-    walk = photo.observation.walk
-    if walk is None:  # Open311 reports have no participant who could claim them
-        return False
-    participant = current_participant(walk)
-    return participant is not None and photo.observation.participant_id == participant.id
+    return photo.is_public and _taken_by_this_browser(photo)
+
+
+def _may_follow(photo: Photo) -> bool:
+    """Whoever is shown the "being processed" placeholder may ask how the photo is doing."""
+    if is_triage_for(photo):
+        return True
+    return not photo.hidden and _taken_by_this_browser(photo)
 
 
 def _send(name: str):
@@ -99,6 +114,39 @@ def photo(photo_id: int, variant: str):
         abort(404)
     web_name, thumb_name = photo_names(photo.digest)
     return _send(web_name if variant == "web" else thumb_name)
+
+
+# Placeholders one status request answers; a page with more asks again for the rest.
+MAX_STATUS_IDS = 50
+
+
+@bp.get("/status.json")
+def status():
+    """How photos still being processed are doing, for static/js/photo-pending.js to turn a
+    placeholder into the picture without a reload: `?id=1&id=2` gives {"photos": {"1":
+    {"status": "processing" | "failed"} or {"status": "ready", "web": [w, h], "thumb": [w, h]}}}.
+
+    One request for every placeholder on the page, the photos and their observations read by
+    primary key. Photos this browser may not follow are left out, with no hint that they exist;
+    a ready photo it may not see (hidden meanwhile) likewise.
+    """
+    # Only ids a database integer holds: PostgreSQL refuses a larger one with an error.
+    ids = [i for i in request.args.getlist("id", type=int) if 0 < i < 2**31][:MAX_STATUS_IDS]
+    query = select(Photo).where(Photo.id.in_(ids)).options(selectinload(Photo.observation))
+    found = db.session.scalars(query) if ids else []
+    photos = {}
+    for photo in found:
+        if photo.is_ready and _may_see(photo):
+            photos[str(photo.id)] = {
+                "status": "ready",
+                "web": [photo.width, photo.height],
+                "thumb": [photo.thumb_width, photo.thumb_height],
+            }
+        elif not photo.is_ready and _may_follow(photo):
+            photos[str(photo.id)] = {"status": photo.status}
+    response = jsonify(photos=photos)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _signer() -> URLSafeSerializer:

@@ -19,6 +19,7 @@ from fieldapp.capture.services import find_by_client_key
 from fieldapp.groups.models import LocalGroup
 from fieldapp.meetings.findings import is_finding, vote_totals
 from fieldapp.meetings.models import Decision, Meeting, MeetingParticipant, Vote
+from fieldapp.paging import Page, paginate
 from fieldapp.plans.models import ActionItem
 from fieldapp.taxonomy import CATEGORY_BY_CODE, N_, PARTICIPANT_ROLE_LABELS
 from fieldapp.triage.models import Issue
@@ -102,14 +103,17 @@ def set_status(session: Session, meeting: Meeting, status: str) -> None:
     bump_revision(session, meeting)
 
 
-def list_meetings(session: Session) -> list[Meeting]:
-    return list(
-        session.scalars(
-            select(Meeting)
-            .options(selectinload(Meeting.group))
-            .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-        )
+MEETINGS_PER_PAGE = 30
+
+
+def meetings_page(session: Session, number: int = 1, per_page: int = MEETINGS_PER_PAGE) -> Page:
+    """Newest first, a page at a time: every group meets a few times a year, for years."""
+    query = (
+        select(Meeting)
+        .options(selectinload(Meeting.group))
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
     )
+    return paginate(session, query, number, per_page)
 
 
 # --- participants and votes --------------------------------------------------------------------

@@ -30,14 +30,15 @@ from fieldapp.meetings.phone_views import meeting_join_url
 from fieldapp.meetings.services import (
     MEETING_STATUS_LABELS,
     MeetingError,
-    list_meetings,
     local_date,
+    meetings_page,
     record_decision,
     save_meeting,
     set_status,
 )
 from fieldapp.orgs.forms import administration_choices
 from fieldapp.orgs.services import administration_options
+from fieldapp.paging import requested_page
 from fieldapp.plans.models import ACTION_STATUS_LABELS
 from fieldapp.walks.qr import qr_png, qr_svg
 from fieldapp.walks.services import utc_to_local
@@ -60,7 +61,7 @@ def _tz() -> str:
 def index():
     return render_template(
         "meetings/index.html",
-        meetings=list_meetings(db.session),
+        page=meetings_page(db.session, requested_page()),
         MEETING_STATUS_LABELS=MEETING_STATUS_LABELS,
     )
 

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from fieldapp.audit.services import record
 from fieldapp.auth.models import ROLES, User
 from fieldapp.auth.services import create_user, find_user, password_problem
 from fieldapp.orgs.models import ADMINISTRATION_KIND_LABELS, Administration
+from fieldapp.paging import Page, paginate
 from fieldapp.routing.models import RoutingRule
 from fieldapp.taxonomy import N_
 from fieldapp.triage.models import Issue, IssueEvent
@@ -186,10 +187,18 @@ def remove_administration(session: Session, administration: Administration) -> s
 # --- staff accounts ----------------------------------------------------------------------------
 
 
-def list_users(session: Session) -> list[User]:
-    return list(
-        session.scalars(select(User).order_by(User.active.desc(), func.lower(User.name), User.id))
+USERS_PER_PAGE = 50
+
+
+def users_page(session: Session, number: int = 1, per_page: int = USERS_PER_PAGE) -> Page:
+    """Active accounts first, by name; a page at a time, as deactivated accounts are kept (the
+    audit trail names them) and only add up."""
+    query = (
+        select(User)
+        .options(selectinload(User.administration))
+        .order_by(User.active.desc(), func.lower(User.name), User.id)
     )
+    return paginate(session, query, number, per_page)
 
 
 def _administration_for(

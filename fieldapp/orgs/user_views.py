@@ -31,9 +31,10 @@ from fieldapp.orgs.services import (
     OrgError,
     administration_options,
     create_account,
-    list_users,
     update_account,
+    users_page,
 )
+from fieldapp.paging import requested_page
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
@@ -41,7 +42,8 @@ bp = Blueprint("users", __name__, url_prefix="/users")
 @bp.get("/")
 @admin_required
 def index():
-    return render_template("orgs/users.html", users=list_users(db.session), role_labels=ROLE_LABELS)
+    page = users_page(db.session, requested_page())
+    return render_template("orgs/users.html", page=page, role_labels=ROLE_LABELS)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -18,6 +18,7 @@ from fieldapp.areas.models import Area
 from fieldapp.db import utcnow
 from fieldapp.meetings.models import Decision, Meeting
 from fieldapp.orgs.models import Administration
+from fieldapp.paging import Page, paginate
 from fieldapp.plans.models import ACTION_STATUS_LABELS, ActionItem
 from fieldapp.taxonomy import N_
 from fieldapp.triage.models import Issue
@@ -73,8 +74,14 @@ def _filtered(query, f: PlanFilter, today: date):
     return query
 
 
-def list_items(session: Session, f: PlanFilter, today: date, limit: int = 500) -> list[ActionItem]:
-    """Items in plan order: overdue first, then pending by deadline, then done and cancelled."""
+ITEMS_PER_PAGE = 50
+
+
+def items_page(
+    session: Session, f: PlanFilter, today: date, number: int = 1, per_page: int = ITEMS_PER_PAGE
+) -> Page:
+    """Items in plan order: overdue first, then pending by deadline, then done and cancelled;
+    a page at a time, since done items stay in the plan year after year."""
     pending = ActionItem.status.in_(sorted(PENDING_STATUSES))
     rank = case(
         (pending & (ActionItem.deadline < today), 0),
@@ -91,7 +98,7 @@ def list_items(session: Session, f: PlanFilter, today: date, limit: int = 500) -
         ActionItem.completed_at.desc(),
         ActionItem.id,
     )
-    return list(session.scalars(query.limit(limit)))
+    return paginate(session, query, number, per_page)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from fieldapp.errors import abort_with
 from fieldapp.extensions import db
 from fieldapp.orgs.owner_forms import owner_choices_any
 from fieldapp.orgs.ownership import OwnershipError, set_owner
+from fieldapp.paging import requested_page
 from fieldapp.plans.forms import ActionItemForm, ItemStatusForm
 from fieldapp.plans.models import ACTION_STATUS_LABELS, ACTION_STATUSES, ActionItem
 from fieldapp.plans.services import (
@@ -31,7 +32,7 @@ from fieldapp.plans.services import (
     PlanFilter,
     area_overview,
     is_overdue,
-    list_items,
+    items_page,
     may_update_status,
     save_item,
     set_status,
@@ -135,7 +136,8 @@ def source_links(item: ActionItem, sources) -> list[tuple[str, str | None]]:
 def _render_plan(area: Area | None):
     f, errors = _parse_filter(area)
     day = today()
-    items = list_items(db.session, f, day)
+    page = items_page(db.session, f, day, requested_page())
+    items = page.rows
     sources = sources_for(db.session, items)
     staff_admin = _staff_administration()
     coordinates = current_user.can_coordinate
@@ -148,6 +150,8 @@ def _render_plan(area: Area | None):
         "plans/index.html",
         area=area,
         items=items,
+        page=page,
+        page_args={k: v for k, v in request.args.items() if k != "page"},
         filters=f,
         errors=errors,
         counts=status_counts(db.session, f, day),

@@ -26,7 +26,7 @@ def add_photos(issue_id: int):
     form = AfterPhotosForm()
     if not form.validate_on_submit():  # only the CSRF token can fail here
         return render_issue(issue, photos=form, code=400)
-    photos, errors = process_uploads(request.files.getlist(form.photos.name))
+    photos, errors = process_uploads(request.files.getlist(form.photos.name), for_issue=True)
     if not photos and not errors:
         errors = [_("Choose at least one photo.")]
     if errors:

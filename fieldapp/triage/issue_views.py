@@ -146,7 +146,9 @@ def set_status(issue_id: int):
         form.to_status.errors = [_("Choose the new status.")]
         return render_issue(issue, status=form, code=400)
     # A refused photo stops the whole change, so nothing half-done is saved; the texts stay.
-    photos, photo_errors = process_uploads(request.files.getlist(form.after_photos.name))
+    photos, photo_errors = process_uploads(
+        request.files.getlist(form.after_photos.name), for_issue=True
+    )
     if photo_errors:
         form.after_photos.errors = photo_errors
         return render_issue(issue, status=form, code=400)

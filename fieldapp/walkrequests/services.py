@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from fieldapp.areas.models import Area
 from fieldapp.areas.services import area_containing, list_areas, parse_area_geojson
 from fieldapp.db import utcnow
+from fieldapp.paging import Page, paginate
 from fieldapp.taxonomy import CATEGORY_BY_CODE, N_
 from fieldapp.walkrequests.models import WalkRequest
 from fieldapp.walks.models import Walk
@@ -209,7 +210,21 @@ def find_by_token(session: Session, token: str) -> WalkRequest | None:
     return session.scalar(select(WalkRequest).where(WalkRequest.token == token))
 
 
+REQUESTS_PER_PAGE = 30
+
+
 def queue(session: Session, status: str = "open") -> list[WalkRequest]:
+    """Every request under the `status` filter, in queue_query's order."""
+    return list(session.scalars(queue_query(status)))
+
+
+def queue_page(session: Session, status: str = "open", number: int = 1) -> Page:
+    """One page of the queue: the public form takes requests for years, and "walked" and
+    "declined" only grow."""
+    return paginate(session, queue_query(status), number, REQUESTS_PER_PAGE)
+
+
+def queue_query(status: str = "open") -> Select:
     """Unanswered requests first, oldest first; answered ones after, latest answer first.
 
     `open` is what still needs the coordinators: unanswered, or accepted and not walked yet.
@@ -231,15 +246,11 @@ def queue(session: Session, status: str = "open") -> list[WalkRequest]:
             (WalkRequest.status == "new") | ((WalkRequest.status == "accepted") & ~held)
         )
     unanswered_first = case((WalkRequest.status == "new", 0), else_=1)
-    return list(
-        session.scalars(
-            query.order_by(
-                unanswered_first,
-                case((WalkRequest.status == "new", WalkRequest.created_at), else_=None),
-                WalkRequest.answered_at.desc(),
-                WalkRequest.id,
-            )
-        )
+    return query.order_by(
+        unanswered_first,
+        case((WalkRequest.status == "new", WalkRequest.created_at), else_=None),
+        WalkRequest.answered_at.desc(),
+        WalkRequest.id,
     )
 
 

@@ -20,6 +20,7 @@ from fieldapp.auth.permissions import coordinator_required
 from fieldapp.extensions import db, limiter
 from fieldapp.i18n import select_timezone
 from fieldapp.notify.urls import absolute_url
+from fieldapp.paging import requested_page
 from fieldapp.taxonomy import CATEGORY_BY_CODE
 from fieldapp.walkrequests import services
 from fieldapp.walkrequests.forms import AcceptForm, DeclineForm, WalkRequestForm
@@ -105,15 +106,20 @@ def _status_filter() -> str:
 @coordinator_required
 def queue():
     status = _status_filter()
+    page = services.queue_page(db.session, status, requested_page())
     return render_template(
         "walkrequests/queue.html",
-        rows=services.queue(db.session, status),
+        page=page,
         status=status,
         filters=services.QUEUE_FILTERS,
         unanswered=services.unanswered_count(db.session),
         overdue=services.unanswered_count(db.session, services.UNANSWERED_DAYS),
         overdue_days=services.UNANSWERED_DAYS,
-        geojson_url=url_for("walkrequests.queue_geojson", status=status),
+        geojson_url=url_for(
+            "walkrequests.queue_geojson",
+            status=status,
+            page=page.number if page.number > 1 else None,
+        ),
         **LABELS,
     )
 
@@ -121,7 +127,8 @@ def queue():
 @bp.get("/walk-requests/requests.geojson")
 @coordinator_required
 def queue_geojson():
-    rows = services.queue(db.session, _status_filter())
+    """The pins of one page of the queue, as the list beside the map shows it."""
+    rows = services.queue_page(db.session, _status_filter(), requested_page()).rows
     return services.requests_geojson(
         rows, lambda r: url_for("walkrequests.detail", request_id=r.id)
     )

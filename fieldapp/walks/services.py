@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.areas.assign import assign_walk
 from fieldapp.capture.models import Observation
+from fieldapp.paging import Page, paginate
 from fieldapp.taxonomy import PARTICIPANT_ROLE_LABELS
 from fieldapp.walks.models import Participant, Walk
 
@@ -55,14 +56,6 @@ def apply_walk_fields(walk: Walk, data: dict, tz: str, session: Session | None =
 WALKS_PER_PAGE = 20
 
 
-@dataclass(frozen=True)
-class WalkPage:
-    rows: list[tuple[Walk, int, int]]
-    number: int
-    pages: int
-    total: int
-
-
 def walk_order() -> tuple:
     """Running walks first, then planned ones soonest first, then closed ones newest first:
     what a coordinator acts on comes before the archive."""
@@ -71,20 +64,14 @@ def walk_order() -> tuple:
     return group, upcoming.asc(), Walk.starts_at.desc(), Walk.id.desc()
 
 
-def walks_page(session: Session, number: int = 1, per_page: int = WALKS_PER_PAGE) -> WalkPage:
-    """One page of walks in walk_order(), each with its observation and participant counts.
+def walks_page(session: Session, number: int = 1, per_page: int = WALKS_PER_PAGE) -> Page:
+    """One page of walks in walk_order(), each row (walk, observations, participants).
 
     Counts only for the walks on the page: grouping the whole observation table costs ~0.4 s
     at a million observations. A page number past the end gives the last page.
     """
-    total = session.scalar(select(func.count()).select_from(Walk)) or 0
-    pages = max(1, -(-total // per_page))
-    number = min(max(1, number), pages)
-    walks = list(
-        session.scalars(
-            select(Walk).order_by(*walk_order()).offset((number - 1) * per_page).limit(per_page)
-        )
-    )
+    page = paginate(session, select(Walk).order_by(*walk_order()), number, per_page)
+    walks = page.rows
     ids = [w.id for w in walks]
     obs = dict(
         session.execute(
@@ -100,8 +87,7 @@ def walks_page(session: Session, number: int = 1, per_page: int = WALKS_PER_PAGE
             .group_by(Participant.walk_id)
         ).all()
     )
-    rows = [(w, obs.get(w.id, 0), people.get(w.id, 0)) for w in walks]
-    return WalkPage(rows, number, pages, total)
+    return replace(page, rows=[(w, obs.get(w.id, 0), people.get(w.id, 0)) for w in walks])
 
 
 def join_participant(

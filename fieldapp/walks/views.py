@@ -19,12 +19,16 @@ from flask_login import current_user
 from fieldapp.areas.models import Area
 from fieldapp.audit.web import log_action
 from fieldapp.auth.permissions import coordinator_required
-from fieldapp.capture.services import filter_walk_observations, observations_geojson
+from fieldapp.capture.services import (
+    filter_walk_observations,
+    observations_geojson,
+    walk_observations_query,
+)
 from fieldapp.db import utcnow
-from fieldapp.errors import abort_with
 from fieldapp.extensions import db
 from fieldapp.orgs.forms import show_service_error
 from fieldapp.orgs.ownership import OwnershipError, set_owner
+from fieldapp.paging import paginate, requested_page
 from fieldapp.taxonomy import CATEGORY_BY_CODE, PARTICIPANT_ROLE_LABELS
 from fieldapp.walkreports.content import area_rings, build_map
 from fieldapp.walkreports.mail import report_links
@@ -35,6 +39,9 @@ from fieldapp.walks.qr import qr_png, qr_svg
 from fieldapp.walks.services import apply_walk_fields, utc_to_local, walks_page
 
 bp = Blueprint("walks", __name__, url_prefix="/walks")
+
+# Observation cards on a walk's page; the map above them shows every one.
+OBSERVATIONS_PER_PAGE = 50
 
 
 def get_walk_or_404(walk_id: int) -> Walk:
@@ -54,12 +61,9 @@ def index():
     from fieldapp.attention import services as attention
     from fieldapp.attention.sources import GROUP_LABELS
 
-    page = request.args.get("page", "1")
-    if not page.isdigit() or len(page) > 6 or int(page) == 0:
-        abort_with(400, _("The page number is not valid. Go back to the first page."))
     return render_template(
         "walks/index.html",
-        page=walks_page(db.session, int(page)),
+        page=walks_page(db.session, requested_page()),
         attention=attention.group_counts(db.session, None, utcnow(), cap=attention.COUNT_CAP),
         attention_cap=attention.COUNT_CAP,
         attention_labels=GROUP_LABELS,
@@ -128,7 +132,12 @@ def detail(walk_id: int):
         category = None
     if role not in PARTICIPANT_ROLE_LABELS:
         role = None
-    observations = filter_walk_observations(db.session, walk.id, category=category, role=role)
+    observations = paginate(
+        db.session,
+        walk_observations_query(walk.id, category=category, role=role),
+        requested_page(),
+        OBSERVATIONS_PER_PAGE,
+    )
     area = db.session.get(Area, walk.area_id) if walk.area_id else None
     report = get_report(db.session, walk)
     page = render_template(
@@ -148,7 +157,7 @@ def detail(walk_id: int):
         ),
     )
     # The list shows participants' names: who looked is on record.
-    names = sum(1 for o in observations if o.participant and o.participant.display_name)
+    names = sum(1 for o in observations.rows if o.participant and o.participant.display_name)
     log_action("walk.viewed", "walk", walk.id, {"participant_names_shown": names})
     return page
 

@@ -13,9 +13,9 @@ from fieldapp.extensions import db
 from fieldapp.orgs.defaults import DEMO_STAFF
 
 from .conftest import screenshot
+from .photo_steps import astronaut_file
 from .test_accessibility import axe_failures, load_demo, login, target_size_failures
 from .test_languages import compiled_catalogues  # noqa: F401  (the fixture, by name)
-from .test_photo_blur_journey import astronaut_file
 
 
 def test_staff_add_an_after_photo_and_the_reporter_sees_before_and_after(

@@ -12,23 +12,11 @@ from fieldapp.demo import DEMO_ACCOUNTS
 from fieldapp.extensions import db
 
 from .conftest import screenshot
+from .photo_steps import WALK_TITLE, resident_phone, send_photo_as_resident
 from .test_accessibility import axe_failures, wait_until_ready
 from .test_languages import compiled_catalogues  # noqa: F401  (the fixture, by name)
-from .waiting import wait_until
 
-GPS = {"latitude": 57.0622, "longitude": 9.9140, "accuracy": 12}  # Løvvangen
 pytestmark = pytest.mark.usefixtures("compiled_catalogues")
-
-
-def astronaut_file(path) -> None:
-    from io import BytesIO
-
-    from PIL import Image
-    from skimage import data
-
-    buf = BytesIO()
-    Image.fromarray(data.astronaut()).save(buf, "JPEG", quality=92)
-    path.write_bytes(buf.getvalue())
 
 
 def log_in(page, live) -> None:
@@ -51,22 +39,13 @@ def test_coordinator_blurs_a_missed_area_and_hides_a_residents_photo(
     live, runner, new_context, make_walk, tmp_path
 ):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    walk = make_walk(title="Aftenvandring i Løvvangen")
+    walk = make_walk(title=WALK_TITLE)
 
     # The resident sends the photo from the capture form on their phone.
-    phone = new_context(locale="en-GB", geolocation=GPS, permissions=["geolocation"]).new_page()
-    phone.goto(f"{live}/j/{walk.join_token}")
-    phone.locator("input[name=role][value=resident]").check()
-    phone.locator("form button[type=submit]").last.click()
-    phone.locator("input[name=category][value=other]").check()
-    phone.locator("textarea[name=text]").fill("Mand ved cykelskuret om aftenen.")
-    photo_file = tmp_path / "IMG_0042.jpg"
-    astronaut_file(photo_file)
-    phone.wait_for_load_state()  # deferred scripts attach the button's handler
-    phone.locator("[data-locate]").click()
-    wait_until(phone, "document.querySelector('input[name=lat]').value !== ''")
-    phone.locator("input[type=file][name=photos]:not([capture])").set_input_files(str(photo_file))
-    phone.locator("form[data-capture-form] button.primary").click()
+    phone = resident_phone(new_context)
+    send_photo_as_resident(
+        phone, live, walk, tmp_path / "IMG_0042.jpg", "Mand ved cykelskuret om aftenen."
+    )
     # Finding faces takes a moment on a busy server.
     phone.locator(".obs-card .thumbs img").wait_for(timeout=30_000)
     mine_url = phone.url

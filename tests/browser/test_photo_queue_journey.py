@@ -1,16 +1,16 @@
 """Issue 6, photos off the request path, on a phone: a resident sends a photo while the server
 processes photos in its worker (PHOTO_PROCESSING=queue, as in production). Their page says the
 photo is being processed instead of showing a broken image; once the worker has run, the
-blurred photo is there."""
+blurred photo takes its place without a reload, and screen readers are told."""
 
 from __future__ import annotations
 
 import pytest
 
 from .conftest import screenshot
+from .photo_steps import WALK_TITLE, resident_phone, send_photo_as_resident
 from .test_accessibility import axe_failures, wait_until_ready
 from .test_languages import compiled_catalogues  # noqa: F401  (the fixture, by name)
-from .test_photo_blur_journey import GPS, astronaut_file
 from .waiting import wait_until
 
 pytestmark = pytest.mark.usefixtures("compiled_catalogues")
@@ -25,31 +25,22 @@ def test_resident_sees_a_placeholder_until_the_worker_has_processed_the_photo(
     live, live_app, monkeypatch, new_context, make_walk, tmp_path
 ):
     monkeypatch.setitem(live_app.config, "PHOTO_PROCESSING", "queue")
-    walk = make_walk(title="Aftenvandring i Løvvangen")
-    phone = new_context(locale="en-GB", geolocation=GPS, permissions=["geolocation"]).new_page()
-    phone.goto(f"{live}/j/{walk.join_token}")
-    phone.locator("input[name=role][value=resident]").check()
-    phone.locator("form button[type=submit]").last.click()
-    phone.locator("input[name=category][value=other]").check()
-    phone.locator("textarea[name=text]").fill("Cykelskuret er mørkt om aftenen.")
-    photo_file = tmp_path / "IMG_0043.jpg"
-    astronaut_file(photo_file)
-    phone.wait_for_load_state()  # deferred scripts attach the button's handler
-    phone.locator("[data-locate]").click()
-    wait_until(phone, "document.querySelector('input[name=lat]').value !== ''")
-    phone.locator("input[type=file][name=photos]:not([capture])").set_input_files(str(photo_file))
-    phone.locator("form[data-capture-form] button.primary").click()
+    walk = make_walk(title=WALK_TITLE)
+    phone = resident_phone(new_context)
+    send_photo_as_resident(
+        phone, live, walk, tmp_path / "IMG_0043.jpg", "Cykelskuret er mørkt om aftenen."
+    )
 
     # Saved at once; the photo is not there yet, and nothing on the page is a broken image.
     pending = phone.locator(".obs-card .photo-pending")
     pending.wait_for()
+    wait_until_ready(phone)  # the script has taken over the text that says to reload
     assert (
         pending.inner_text().strip() == "Photo 1 is being processed. It appears here in a moment."
     )
     assert phone.locator(".obs-card .thumbs img").count() == 0
     box = pending.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
-    wait_until_ready(phone)
     assert axe_failures(phone, "photo being processed") == []
     screenshot(phone, "photo-queue-pending")
 
@@ -57,7 +48,15 @@ def test_resident_sees_a_placeholder_until_the_worker_has_processed_the_photo(
         result = live_app.test_cli_runner().invoke(args=["process-photos"])
     assert result.exit_code == 0 and "1 photos ready" in result.output, result.output
 
-    phone.reload()
-    wait_until(phone, THUMB_LOADED)
+    # No reload: the page asks how the photo is doing and shows it once it is ready.
+    phone.evaluate("window.sameDocument = true")
+    wait_until(phone, THUMB_LOADED, timeout=30)
+    assert phone.evaluate("window.sameDocument === true")
     assert phone.locator(".obs-card .photo-pending").count() == 0
+    img = phone.locator(".obs-card .thumbs a img")
+    assert img.get_attribute("alt") == "Photo 1 of the observation"
+    assert phone.locator(".obs-card [aria-live=polite]").inner_text() == "Photo 1 is ready."
+    box = img.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert axe_failures(phone, "photo arrived") == []
     screenshot(phone, "photo-queue-ready")

@@ -167,6 +167,26 @@ def test_after_photos_on_their_own(setting) -> None:
     assert resp.status_code == 404
 
 
+@pytest.mark.parametrize("action", ["after-photos", "status"])
+def test_too_many_after_photos_are_refused_with_words_about_the_issue(setting, app, action) -> None:
+    staff, issue = setting["staff"], setting["issue"]
+    path = f"/triage/issues/{issue.id}"
+    limit = app.config["MAX_PHOTOS_PER_OBSERVATION"]
+    files = [(io.BytesIO(astronaut_jpeg(200)), f"efter-{n}.jpg") for n in range(limit + 1)]
+    data = {"csrf_token": csrf(staff, path)}
+    if action == "status":
+        data |= {"to_status": "resolved", "public_comment": "Lampen er skiftet."}
+        data["after_photos"] = files
+    else:
+        data["photos"] = files
+    resp = post_multipart(staff, f"{path}/{action}", data)
+    assert resp.status_code == 400
+    body = resp.get_data(as_text=True)
+    assert f"You can add at most {limit} after photos to an issue at a time." in body
+    assert "to one observation" not in body
+    assert after_photos(issue) == []
+
+
 def test_reporter_and_report_see_before_and_after_blurred_never_hidden(
     setting, client, new_browser
 ) -> None:
@@ -277,7 +297,7 @@ def test_after_photos_are_queued_like_capture_photos(setting, app, monkeypatch, 
     assert photo.status == "processing" and photo.job is not None and not photo.is_public
     page = staff.get(path).get_data(as_text=True)
     assert "Photo 1 is being processed" in page
-    assert f"/photos/{photo.id}/thumb.jpg" not in page
+    assert f' src="/photos/{photo.id}/thumb.jpg"' not in page  # no image that cannot load
     assert fetch(staff, f"/photos/{photo.id}/web.jpg").status_code == 404
 
     result = runner.invoke(args=["process-photos"])

@@ -81,7 +81,7 @@ def test_upload_is_stored_raw_shown_as_placeholder_then_processed_by_the_command
     # The reporter sees a placeholder, never a broken image; no URL serves the raw upload.
     mine = client.get(f"/w/{walk.join_token}/mine").get_data(as_text=True)
     assert f"Photo 1 {PENDING}" in mine
-    assert f"/photos/{photo.id}/thumb.jpg" not in mine
+    assert f' src="/photos/{photo.id}/thumb.jpg"' not in mine  # no image that cannot load
     for variant in ("web", "thumb", "original"):
         assert fetch(client, f"/photos/{photo.id}/{variant}.jpg").status_code == 404
     coordinator = log_in(new_browser(), make_person("coordinator", "k@example.dk"))
@@ -106,6 +106,58 @@ def test_upload_is_stored_raw_shown_as_placeholder_then_processed_by_the_command
     assert detail(crop(pixels(served.data), FACE)) < 0.05 * detail(crop(pixels(original), FACE))
     assert fetch(coordinator, f"/photos/{photo.id}/original.jpg").status_code == 200
     assert "0 photos ready" in run(runner, "process-photos")  # nothing left: idempotent
+
+
+def statuses(browser, *ids) -> dict:
+    resp = browser.get("/photos/status.json", query_string=[("id", str(i)) for i in ids])
+    assert resp.status_code == 200 and resp.headers["Cache-Control"] == "private, no-store"
+    return resp.get_json()["photos"]
+
+
+def test_a_placeholder_follows_its_photo_and_says_to_reload_without_javascript(
+    queued, client, participant, runner, new_browser
+) -> None:
+    walk = participant
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert post_observation(client, walk, [(astronaut_jpeg(), "IMG_1.jpg")]).status_code == 302
+    photo = only_photo()
+    mine = client.get(f"/w/{walk.join_token}/mine").get_data(as_text=True)
+    # What the script needs, and for a phone without JavaScript a link to reload the page.
+    assert f'data-photo-pending="{photo.id}"' in mine
+    assert 'data-status-url="/photos/status.json"' in mine
+    assert f'data-src="/photos/{photo.id}/thumb.jpg"' in mine
+    assert 'aria-live="polite" data-photo-announce' in mine
+    assert "js/photo-pending.js" in mine
+    assert (
+        f'<a href="/w/{walk.join_token}/mine">Reload the page to see it when it is ready.</a>'
+        in mine
+    )
+
+    # The reporter and triage staff may follow it; another phone learns nothing, not even that
+    # the photo exists. Ids that are not ids are left out rather than refused.
+    coordinator = log_in(new_browser(), make_person("coordinator", "k@example.dk"))
+    stranger = new_browser()
+    assert statuses(client, photo.id) == {str(photo.id): {"status": "processing"}}
+    assert statuses(coordinator, photo.id) == {str(photo.id): {"status": "processing"}}
+    assert statuses(stranger, photo.id) == {}
+    assert statuses(client, "x", -1, 0, 10**20, photo.id + 1) == {}
+
+    run(runner, "process-photos")
+    photo = only_photo()
+    ready = {
+        "status": "ready",
+        "web": [photo.width, photo.height],
+        "thumb": [photo.thumb_width, photo.thumb_height],
+    }
+    assert statuses(client, photo.id) == {str(photo.id): ready}
+    assert statuses(stranger, photo.id) == {}
+    assert fetch(client, f"/photos/{photo.id}/thumb.jpg").status_code == 200  # what it shows
+
+    # Hidden by staff meanwhile: the reporter's page stops asking, staff still see it.
+    photo.hidden = True
+    db.session.commit()
+    assert statuses(client, photo.id) == {}
+    assert statuses(coordinator, photo.id) == {str(photo.id): ready}
 
 
 def test_json_api_answers_before_processing_and_a_resend_queues_nothing_more(
@@ -179,6 +231,8 @@ def test_undecodable_pixels_fail_for_good_and_the_raw_file_goes(
     assert stored_files() == set()  # nothing can be made of it, and nobody may see it
     mine = client.get(f"/w/{walk.join_token}/mine").get_data(as_text=True)
     assert "Photo 1 could not be processed." in mine
+    assert "data-photo-pending" not in mine  # nothing left to wait for
+    assert statuses(client, photo.id) == {str(photo.id): {"status": "failed"}}
 
 
 def test_storage_errors_are_retried_with_backoff_then_recorded(
