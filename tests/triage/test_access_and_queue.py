@@ -129,7 +129,9 @@ def test_staff_work_their_issue_with_public_comments(client, two_administrations
     )
     assert resp.status_code == 302
     events = db.session.scalars(
-        select(IssueEvent).where(IssueEvent.issue_id == issue.id, IssueEvent.kind == "status")
+        select(IssueEvent)
+        .where(IssueEvent.issue_id == issue.id, IssueEvent.kind == "status")
+        .order_by(IssueEvent.id)
     ).all()
     assert [(e.to_status, e.user_id) for e in events][-2:] == [
         ("in_progress", staff.id),
