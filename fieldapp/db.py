@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.sql import ClauseElement
 from sqlalchemy.types import TypeDecorator
 
 from fieldapp.geo import grid_cell
@@ -112,3 +113,33 @@ def upsert_add(connection, table, keys: list[str], rows: list[dict]) -> None:
         set_={name: table.c[name] + stmt.excluded[name] for name in added},
     )
     connection.execute(stmt, rows)
+
+
+def inserted_values(obj, names: tuple[str, ...]) -> tuple | None:
+    """The column values a just-INSERTed object was stored with, from memory (no SELECT); None
+    when one of them is not known without asking the database.
+
+    Called from after_flush by the summary tables (stats/summary.py, triage/map_summary.py) so a
+    new row's counts need no read-back. A value is known when it is loaded and a plain value
+    (not a SQL expression the database evaluated), or when the attribute was never set and its
+    column has no default of any kind: the ORM then inserts NULL. A server default, a Python
+    default the object does not hold, or an expired attribute is unknown.
+    """
+    state = inspect(obj)
+    columns = state.mapper.columns
+    values = []
+    for name in names:
+        if name in state.dict:
+            value = state.dict[name]
+            if isinstance(value, ClauseElement) or hasattr(value, "__clause_element__"):
+                return None
+        elif name in state.expired_attributes:
+            return None
+        else:
+            column = columns[name]
+            defaults = (column.default, column.server_default)
+            if column.primary_key or any(d is not None for d in defaults):
+                return None
+            value = None
+        values.append(value)
+    return tuple(values)
