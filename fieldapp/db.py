@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, event, inspect
@@ -102,17 +103,23 @@ def upsert_add(connection, table, keys: list[str], rows: list[dict]) -> None:
     concurrent transactions adding to one row never lose a count."""
     if not rows:
         return
+    added = tuple(name for name in rows[0] if name not in keys)
+    stmt = _upsert_statement(connection.dialect.name, table, tuple(keys), added)
+    connection.execute(stmt, rows)
+
+
+@functools.cache
+def _upsert_statement(dialect: str, table, keys: tuple[str, ...], added: tuple[str, ...]):
+    """Built once per table and dialect: the summaries upsert on every submission, and making
+    the statement (its `excluded` columns above all) cost more CPU than sending it."""
     from sqlalchemy.dialects.postgresql import insert as pg_insert
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(table)
-    added = [name for name in rows[0] if name not in keys]
-    stmt = stmt.on_conflict_do_update(
-        index_elements=keys,
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return stmt.on_conflict_do_update(
+        index_elements=list(keys),
         set_={name: table.c[name] + stmt.excluded[name] for name in added},
     )
-    connection.execute(stmt, rows)
 
 
 def inserted_values(obj, names: tuple[str, ...]) -> tuple | None:
