@@ -22,6 +22,7 @@ import cProfile
 import os
 import pstats
 import re
+import shutil
 import statistics
 import sys
 import tempfile
@@ -125,6 +126,7 @@ def main() -> int:
         profiler.disable()
         stats = pstats.Stats(profiler)
         stats.sort_stats("cumulative").print_stats(args.profile)
+    shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
