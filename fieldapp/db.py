@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.sql import ClauseElement
 from sqlalchemy.types import TypeDecorator
 
 from fieldapp.geo import grid_cell
@@ -101,14 +103,50 @@ def upsert_add(connection, table, keys: list[str], rows: list[dict]) -> None:
     concurrent transactions adding to one row never lose a count."""
     if not rows:
         return
+    added = tuple(name for name in rows[0] if name not in keys)
+    stmt = _upsert_statement(connection.dialect.name, table, tuple(keys), added)
+    connection.execute(stmt, rows)
+
+
+@functools.cache
+def _upsert_statement(dialect: str, table, keys: tuple[str, ...], added: tuple[str, ...]):
+    """Built once per table and dialect: the summaries upsert on every submission, and making
+    the statement (its `excluded` columns above all) cost more CPU than sending it."""
     from sqlalchemy.dialects.postgresql import insert as pg_insert
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(table)
-    added = [name for name in rows[0] if name not in keys]
-    stmt = stmt.on_conflict_do_update(
-        index_elements=keys,
+    stmt = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return stmt.on_conflict_do_update(
+        index_elements=list(keys),
         set_={name: table.c[name] + stmt.excluded[name] for name in added},
     )
-    connection.execute(stmt, rows)
+
+
+def inserted_values(obj, names: tuple[str, ...]) -> tuple | None:
+    """The column values a just-INSERTed object was stored with, from memory (no SELECT); None
+    when one of them is not known without asking the database.
+
+    Called from after_flush by the summary tables (stats/summary.py, triage/map_summary.py) so a
+    new row's counts need no read-back. A value is known when it is loaded and a plain value
+    (not a SQL expression the database evaluated), or when the attribute was never set and its
+    column has no default of any kind: the ORM then inserts NULL. A server default, a Python
+    default the object does not hold, or an expired attribute is unknown.
+    """
+    state = inspect(obj)
+    columns = state.mapper.columns
+    values = []
+    for name in names:
+        if name in state.dict:
+            value = state.dict[name]
+            if isinstance(value, ClauseElement) or hasattr(value, "__clause_element__"):
+                return None
+        elif name in state.expired_attributes:
+            return None
+        else:
+            column = columns[name]
+            defaults = (column.default, column.server_default)
+            if column.primary_key or any(d is not None for d in defaults):
+                return None
+            value = None
+        values.append(value)
+    return tuple(values)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from fieldapp.areas.assign import assign_observation
@@ -23,10 +23,14 @@ class WalkClosed(Exception):
     """The walk no longer accepts observations."""
 
 
+# Built once: every submission looks its key up (bench/submit.py).
+_BY_CLIENT_KEY = select(Observation).where(Observation.client_key == bindparam("key"))
+
+
 def find_by_client_key(session: Session, client_key: str | None) -> Observation | None:
     if not client_key:
         return None
-    return session.scalar(select(Observation).where(Observation.client_key == client_key))
+    return session.scalar(_BY_CLIENT_KEY, {"key": client_key})
 
 
 def _apply(observation: Observation, data: dict) -> None:

@@ -23,6 +23,9 @@ def _reason(exc: PhotoRejected, max_mb: int) -> str:
         "not_image": _("it is not a photo we can read"),
         "unsupported_format": _("use a JPEG, PNG, WebP or HEIC photo"),
         "too_many_pixels": _("the picture has too many pixels"),
+        "truncated": _(
+            "the file is incomplete, perhaps the upload was cut off; please add it again"
+        ),
     }
     return messages.get(exc.code, _("it could not be read"))
 

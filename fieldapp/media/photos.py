@@ -34,6 +34,7 @@ from typing import Final
 from PIL import ExifTags, Image, ImageFile
 
 from fieldapp.media.blur import Region, blur_regions, detect_regions
+from fieldapp.media.jpeg_end import jpeg_cut_short
 
 try:
     from pillow_heif import register_heif_opener
@@ -44,7 +45,7 @@ else:
     HEIF_SUPPORTED = True
 
 REJECTION_CODES: Final = frozenset(
-    {"empty", "too_large", "not_image", "unsupported_format", "too_many_pixels"}
+    {"empty", "too_large", "not_image", "unsupported_format", "too_many_pixels", "truncated"}
 )
 
 # Pillow's format name -> ours. Phone JPEGs with a depth map or preview inside open as MPO.
@@ -78,7 +79,8 @@ _WHITE: Final = (255, 255, 255)
 class PhotoRejected(ValueError):
     """Why a photo was refused; `code` is one of `REJECTION_CODES`:
 
-    'empty', 'too_large', 'not_image', 'unsupported_format', 'too_many_pixels'.
+    'empty', 'too_large', 'not_image', 'unsupported_format', 'too_many_pixels', 'truncated'
+    (a JPEG cut off before its end, found by `check_photo` without decoding it).
     """
 
     def __init__(self, code: str, detail: str = "") -> None:
@@ -141,9 +143,11 @@ def check_photo(
     thumb_long_side: int = 320,
 ) -> CheckedUpload:
     """The synchronous half of `process_photo`: size, type by content and pixel count, read
-    from the header only (about a millisecond); :raise PhotoRejected: as `process_photo` does.
+    from the header only (about a millisecond); :raise PhotoRejected: as `process_photo` does,
+    and 'truncated' for a JPEG whose compressed data stops before its end marker (an upload
+    cut off on a bad connection), so the phone hears it now rather than the worker later.
 
-    Corrupt pixel data past a valid header is only found when the worker decodes it.
+    Other corrupt pixel data past a valid header is only found when the worker decodes it.
     """
     _check_size(data, max_bytes)
     with _guarded():
@@ -152,6 +156,8 @@ def check_photo(
             size = im.size
             if _orientation(im) in _SIDEWAYS:
                 size = size[::-1]
+    if source_format == "JPEG" and jpeg_cut_short(data):
+        raise PhotoRejected("truncated", "no end-of-image marker after the compressed data")
     web = _fit(size, web_long_side)
     thumb = _fit(web, thumb_long_side)
     return CheckedUpload(

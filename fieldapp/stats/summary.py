@@ -10,6 +10,13 @@ again after it and added. Both reads see the database itself, so cascades the da
 and DELETE statements through the session are wrapped the same way (do_orm_execute); only SQL
 sent past the ORM bypasses this, and `flask stats-summary` rebuilds everything after it.
 
+A new observation is added from the object itself, without reading it back: every value the
+summary needs (time, category, safety, own area, or its walk's area) is known in memory once it
+is inserted (db.inserted_values), which saves a SELECT on every submission (bench/submit.py).
+It is read from the database like the others when a value is not known in memory (its walk not
+loaded, a server-evaluated expression) or when the same flush deletes a walk or an area, whose
+cascades could change the new row after the ORM wrote it.
+
 The area of an observation is its own area, else its walk's (counts.observation_in_area);
 area_key 0 means neither. Months and times of day are Copenhagen time (criteria.DEFAULT_TZ);
 readers asking in another time zone, or for a range that does not start and end on a month
@@ -28,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.areas.models import Area
 from fieldapp.capture.models import Observation
-from fieldapp.db import upsert_add
+from fieldapp.db import inserted_values, upsert_add
 from fieldapp.stats.models import ObservationMonth
 from fieldapp.triage.filters import TIMES_OF_DAY, local_hours
 from fieldapp.walks.models import Walk
@@ -127,6 +134,38 @@ def _changed(obj, name: str) -> bool:
 _PENDING = "observation_summary_pending"
 
 
+def _inserted_state(session: Session, obs: Observation) -> tuple | None:
+    """(created_at, category, safety, area) of a just-inserted observation as _state_query
+    would read it, from memory; None when a value is not known without a SELECT."""
+    values = inserted_values(obs, ("created_at", "category", "safety", "area_id", "walk_id"))
+    if values is None:
+        return None
+    created, category, safety, area_id, walk_id = values
+    if area_id is None and walk_id is not None:
+        walk = obs.__dict__.get("walk")
+        if walk is None or walk.__dict__.get("id") != walk_id:
+            walk = session.identity_map.get(session.identity_key(Walk, walk_id))
+        if walk is None or "area_id" not in walk.__dict__:
+            return None
+        area_id = walk.__dict__["area_id"]
+    # Exactly the types the database hands back, else let the database say what it stored.
+    if not (
+        isinstance(created, datetime)
+        and created.tzinfo is not None
+        and isinstance(category, str)
+        and (safety is None or type(safety) is int)
+        and (area_id is None or type(area_id) is int)
+    ):
+        return None
+    return created, category, safety, area_id
+
+
+def _cascading_deletes(session: Session) -> bool:
+    """Whether this flush deletes a walk or an area: the database's cascades (ON DELETE
+    CASCADE / SET NULL) may then change a new observation after the ORM inserted it."""
+    return any(isinstance(obj, Walk | Area) for obj in session.deleted)
+
+
 @event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, _context, _instances) -> None:
     if not session.info.get("observation_summary", True):
@@ -138,13 +177,24 @@ def _before_flush(session: Session, _context, _instances) -> None:
     deltas: dict = defaultdict(lambda: [0, 0, 0])
     if ids:
         _read(session.connection(), deltas, ids, -1)
-    session.info.setdefault(_PENDING, []).append((ids, new, deltas))
+    pending = (ids, new, _cascading_deletes(session), deltas)
+    session.info.setdefault(_PENDING, []).append(pending)
 
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
-    for ids, new, deltas in session.info.pop(_PENDING, []):
-        after = set(ids) | {o.id for o in new if o.id is not None}
+    for ids, new, cascades, deltas in session.info.pop(_PENDING, []):
+        after = set(ids)
+        known = []
+        for obs in new:
+            if obs.id is None:
+                continue
+            state = None if cascades else _inserted_state(session, obs)
+            if state is None:
+                after.add(obs.id)
+            else:
+                known.append(state)
+        _add(deltas, known, +1)
         connection = session.connection()
         _read(connection, deltas, after, +1)
         apply_deltas(connection, deltas)

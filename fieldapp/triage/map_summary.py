@@ -7,8 +7,12 @@ filters are ones the table keeps (kind, status, category); any other filter coun
 
 Kept correct like stats/summary.py: on each flush the affected observations and issues are
 read from the database before and after, and the difference is added in the same transaction;
-an issue's deletion lets the database set its observations' issue to NULL, so they are read
-again too. `rebuild` (migration 0017, `flask stats-summary`) recounts from scratch in SQL.
+an issue's deletion lets the database set its observations' issue to NULL, and a walk's
+deletion lets it delete the walk's observations, so they are read again too. A new observation
+or issue is counted from the object itself (its category, status, issue and grid cell are known
+once it is inserted), unless a value is not known in memory or the flush deletes an issue or a
+walk. `rebuild` (migration 0017, `flask stats-summary`) recounts from
+scratch in SQL.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from sqlalchemy import Integer, event, func, insert, inspect, literal, literal_c
 from sqlalchemy.orm import Session
 
 from fieldapp.capture.models import Observation
-from fieldapp.db import upsert_add
+from fieldapp.db import inserted_values, upsert_add
 from fieldapp.triage.models import Issue, MapCell
+from fieldapp.walks.models import Walk
 
 COARSE = 10  # grid cells per map_cell side
 OBS_TRACKED = ("issue_id", "category", "lat", "lon")
@@ -50,12 +55,44 @@ def _read(connection, deltas, obs_ids: set[int], issue_ids: set[int], sign: int)
                 )
                 kind = "i"
             for status, category, gy, gx in connection.execute(query):
-                if gy is None or gx is None:
-                    continue
-                entry = deltas[(kind, status, category, gy // COARSE, gx // COARSE)]
-                entry[0] += sign
-                entry[1] += sign * gy
-                entry[2] += sign * gx
+                _count(deltas, kind, status, category, gy, gx, sign)
+
+
+def _count(deltas, kind: str, status: str, category: str, gy, gx, sign: int) -> None:
+    if gy is None or gx is None:
+        return
+    entry = deltas[(kind, status, category, gy // COARSE, gx // COARSE)]
+    entry[0] += sign
+    entry[1] += sign * gy
+    entry[2] += sign * gx
+
+
+def _add_inserted(deltas, obj) -> bool:
+    """Count a just-inserted observation or issue from memory, as _read would from the
+    database; False (nothing counted) when a value is not known without a SELECT."""
+    if isinstance(obj, Observation):
+        values = inserted_values(obj, ("issue_id", "category", "grid_y", "grid_x"))
+        if values is None:
+            return False
+        issue_id, category, gy, gx = values
+        if issue_id is not None:
+            # In an issue: not a loose observation, nothing to count (when it is a real id).
+            return type(issue_id) is int
+        kind, status = "o", ""
+    else:
+        values = inserted_values(obj, ("status", "category", "grid_y", "grid_x"))
+        if values is None:
+            return False
+        status, category, gy, gx = values
+        kind = "i"
+    if not (
+        isinstance(status, str)
+        and isinstance(category, str)
+        and all(v is None or type(v) is int for v in (gy, gx))
+    ):
+        return False
+    _count(deltas, kind, status, category, gy, gx, +1)
+    return True
 
 
 def _apply(connection, deltas) -> None:
@@ -72,34 +109,46 @@ def _before_flush(session: Session, _context, _instances) -> None:
     obs_ids: set[int] = set()
     issue_ids: set[int] = set()
     gone_issues: list[int] = []
+    gone_walks: list[int] = []
     for obj in session.deleted:
         if isinstance(obj, Observation) and obj.id is not None:
             obs_ids.add(obj.id)
         elif isinstance(obj, Issue) and obj.id is not None:
             issue_ids.add(obj.id)
             gone_issues.append(obj.id)
+        elif isinstance(obj, Walk) and obj.id is not None:
+            gone_walks.append(obj.id)
     for obj in session.dirty:
         if isinstance(obj, Observation) and obj.id is not None and _changed(obj, OBS_TRACKED):
             obs_ids.add(obj.id)
         elif isinstance(obj, Issue) and obj.id is not None and _changed(obj, ISSUE_TRACKED):
             issue_ids.add(obj.id)
     new = [o for o in session.new if isinstance(o, Observation | Issue)]
-    if not (obs_ids or issue_ids or new):
+    if not (obs_ids or issue_ids or new or gone_walks):
         return
     connection = session.connection()
     if gone_issues:
         query = select(Observation.id).where(Observation.issue_id.in_(gone_issues))
         obs_ids.update(connection.scalars(query))
+    if gone_walks:
+        # The database deletes a deleted walk's observations (ON DELETE CASCADE).
+        query = select(Observation.id).where(Observation.walk_id.in_(gone_walks))
+        obs_ids.update(connection.scalars(query))
     deltas: dict = defaultdict(lambda: [0, 0, 0])
     _read(connection, deltas, obs_ids, issue_ids, -1)
-    session.info.setdefault(_PENDING, []).append((obs_ids, issue_ids, new, deltas))
+    # The database's cascades may change new rows too: then they are read back as well.
+    pending = (obs_ids, issue_ids, new, bool(gone_issues or gone_walks), deltas)
+    session.info.setdefault(_PENDING, []).append(pending)
 
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
-    for obs_ids, issue_ids, new, deltas in session.info.pop(_PENDING, []):
-        obs_after = set(obs_ids) | {o.id for o in new if isinstance(o, Observation)}
-        issues_after = set(issue_ids) | {o.id for o in new if isinstance(o, Issue)}
+    for obs_ids, issue_ids, new, cascades, deltas in session.info.pop(_PENDING, []):
+        obs_after, issues_after = set(obs_ids), set(issue_ids)
+        for obj in new:
+            if obj.id is None or (not cascades and _add_inserted(deltas, obj)):
+                continue
+            (obs_after if isinstance(obj, Observation) else issues_after).add(obj.id)
         connection = session.connection()
         _read(connection, deltas, obs_after, issues_after, +1)
         _apply(connection, deltas)
@@ -108,15 +157,20 @@ def _after_flush(session: Session, _context) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state):
     """UPDATE/DELETE statements on observations or issues (a merge moves observations with
-    one): the same before/after reads around the statement."""
+    one), and DELETE statements on walks (their observations go with them): the same
+    before/after reads around the statement."""
     model = state.bind_mapper.class_ if state.bind_mapper is not None else None
-    if not (state.is_update or state.is_delete) or model not in (Observation, Issue):
+    if not (state.is_update or state.is_delete) or model not in (Observation, Issue, Walk):
         return None
+    if model is Walk and not state.is_delete:
+        return None  # a walk's own columns are not counted here
     connection = state.session.connection()
     where = state.statement.whereclause
     rows = select(model.id) if where is None else select(model.id).where(where)
+    if model is Walk:
+        rows = select(Observation.id).where(Observation.walk_id.in_(rows))
     ids = set(connection.scalars(rows))
-    obs_ids, issue_ids = (ids, set()) if model is Observation else (set(), ids)
+    obs_ids, issue_ids = (ids, set()) if model is not Issue else (set(), ids)
     if model is Issue and state.is_delete and ids:
         query = select(Observation.id).where(Observation.issue_id.in_(sorted(ids)))
         obs_ids = set(connection.scalars(query))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import bindparam, select
 
 from fieldapp.extensions import db, limiter
 from fieldapp.walks.forms import JoinForm
@@ -15,9 +16,17 @@ from fieldapp.walks.services import join_participant
 bp = Blueprint("join", __name__)
 
 
+# Built once: every submission looks its walk up, and building the query cost more CPU than
+# running it (bench/submit.py).
+_BY_TOKEN = select(Walk).where(Walk.join_token == bindparam("token"))
+
+
 def get_walk_by_token_or_404(token: str) -> Walk:
     """:raise 404: unknown token (the same answer for a mistyped and a guessed one)."""
-    return db.one_or_404(db.select(Walk).filter_by(join_token=token))
+    walk = db.session.execute(_BY_TOKEN, {"token": token}).scalar_one_or_none()
+    if walk is None:
+        abort(404)
+    return walk
 
 
 @bp.route("/j/<token>", methods=["GET", "POST"])

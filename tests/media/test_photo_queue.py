@@ -221,9 +221,11 @@ def test_undecodable_pixels_fail_for_good_and_the_raw_file_goes(
     walk = participant
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     buf = io.BytesIO()
-    Image.new("RGB", (800, 600), (90, 90, 90)).save(buf, "JPEG")
-    truncated = buf.getvalue()[: len(buf.getvalue()) // 3]  # the header is fine, pixels cut off
-    assert post_observation(client, walk, [(truncated, "cut.jpg")]).status_code == 302
+    Image.effect_noise((800, 600), 60).convert("RGB").save(buf, "PNG")
+    # The header is fine, the pixels cut off: a JPEG like that is refused in the request
+    # (tests/media/test_truncated_upload.py), a PNG is found out by the worker's decode.
+    truncated = buf.getvalue()[: len(buf.getvalue()) // 3]
+    assert post_observation(client, walk, [(truncated, "cut.png")]).status_code == 302
     assert "0 photos ready, 0 to retry later, 1 failed" in run(runner, "process-photos")
     photo = only_photo()
     assert photo.status == "failed" and not photo.is_public

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import delete, select, update
 from stats_fixtures import make_area, make_obs, make_walk, utc
+from summary_checks import recount, stored_summary
 
 from fieldapp.capture.models import Observation
 from fieldapp.extensions import db
@@ -24,30 +25,6 @@ from fieldapp.walks.models import Walk
 
 TZ = "Europe/Copenhagen"
 ZONE = ZoneInfo(TZ)
-
-
-def stored_summary() -> dict:
-    rows = db.session.execute(select(ObservationMonth)).scalars()
-    return {
-        (r.area_key, r.category, r.month, r.band): (r.count, r.safety_sum, r.safety_count)
-        for r in rows
-        if r.count or r.safety_sum or r.safety_count
-    }
-
-
-def recount() -> dict:
-    """The summary computed here, by hand, from every observation row."""
-    walks = dict(db.session.execute(select(Walk.id, Walk.area_id)).all())
-    table: dict = defaultdict(lambda: [0, 0, 0])
-    for o in db.session.scalars(select(Observation)):
-        area = o.area_id or walks.get(o.walk_id) or 0
-        local = o.created_at.astimezone(ZONE)
-        entry = table[(area, o.category, local.year * 100 + local.month, HOUR_BANDS[local.hour])]
-        entry[0] += 1
-        if o.safety is not None:
-            entry[1] += o.safety
-            entry[2] += 1
-    return {k: tuple(v) for k, v in table.items()}
 
 
 def raw_figures(area_id, first: date, last: date) -> dict:
