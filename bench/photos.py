@@ -4,7 +4,8 @@ Usage:  .venv/bin/python bench/photos.py [--runs 15] [--warmup 3]
 
 Both sides do the same job on the same 12 MP (4032x3024) camera-like JPEG with EXIF
 orientation 6 and GPS: turn upright, drop all metadata, make a 1600 px web copy and a 320 px
-thumbnail, encode both as progressive JPEG at the same quality.
+thumbnail, encode both as baseline JPEG with optimised Huffman tables at the same quality
+(the app's output format since Session 4; it was progressive before).
 
 * pipeline: fieldapp.media.photos.process_photo (JPEG draft mode = reduced-scale DCT decode,
   then a BICUBIC resize of what is left (1.26x for 12 MP), the thumbnail from the web copy
@@ -165,7 +166,7 @@ def _fit(size: tuple[int, int], long_side: int) -> tuple[int, int]:
 def _encode(im: Image.Image) -> bytes:
     im.info = {}
     buf = io.BytesIO()
-    im.save(buf, "JPEG", quality=OUT_QUALITY, progressive=True, optimize=False)
+    im.save(buf, "JPEG", quality=OUT_QUALITY, progressive=False, optimize=True)
     return buf.getvalue()
 
 
@@ -312,7 +313,7 @@ def main() -> int:
     print(f"Python {platform.python_version()}, Pillow {PIL.__version__}, numpy {np.__version__}")
     print(
         f"source {WIDTH}x{HEIGHT} JPEG q{SOURCE_QUALITY}, EXIF orientation 6 + GPS; "
-        f"output q{OUT_QUALITY} progressive, web {WEB_LONG}px, thumb {THUMB_LONG}px; "
+        f"output q{OUT_QUALITY} baseline optimised, web {WEB_LONG}px, thumb {THUMB_LONG}px; "
         f"{args.runs} runs per side after {args.warmup} warm-up, interleaved\n"
     )
 
