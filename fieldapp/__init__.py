@@ -73,6 +73,8 @@ def register_extensions(app: Flask) -> None:
     # Its flush listeners keep the dashboards' observation summary in step with every change.
     import fieldapp.stats.summary  # noqa: F401
     import fieldapp.triage.map_summary  # noqa: F401  (and the map's cell counts)
+    import fieldapp.stats.issue_times  # noqa: F401  (issues' resolution times)
+    import fieldapp.stats.place_summary  # noqa: F401  (per-walk and hot-spot summaries)
 
 
 def register_blueprints(app: Flask) -> None:
