@@ -332,7 +332,15 @@ def reset_postgresql(url: str) -> None:
     engine.dispose()
 
 
-EVENT_COLS = ("issue_id", "at", "kind", "from_status", "to_status", "public_comment", "internal_note")
+EVENT_COLS = (
+    "issue_id",
+    "at",
+    "kind",
+    "from_status",
+    "to_status",
+    "public_comment",
+    "internal_note",
+)
 
 
 def add_issue_events(db, now: datetime) -> int:

@@ -136,9 +136,10 @@ class CellMonth(Base):
         Index("ix_cell_month_month", "month", "area_key", "cy", "cx", "category", "count"),
     )
 
-    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # yyyymm, local
-    area_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    # Primary key by cell first: the categories of the top cells are read by cell.
     cy: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     cx: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # yyyymm, local
+    area_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     category: Mapped[str] = mapped_column(String(40), primary_key=True)
     count: Mapped[int] = mapped_column(default=0)

@@ -105,7 +105,7 @@ def apply_deltas(connection, deltas) -> None:
         for k, v in cells.items()
         if v
     ]
-    keys = ["month", "area_key", "cy", "cx", "category"]
+    keys = ["cy", "cx", "month", "area_key", "category"]
     upsert_add(connection, CellMonth.__table__, keys, cell_rows)
 
 

@@ -46,6 +46,7 @@ class Issue(GridCellMixin, TimestampMixin, Base):
             "handling_us",
         ),
         Index("ix_issue_area_created", "area_id", "created_at"),
+        Index("ix_issue_status_area_created", "status", "area_id", "created_at", "resolve_us"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -46,6 +46,11 @@ INDEXES = (
         ["status", "resolved_at", "area_id", "administration_id", "handling_us"],
     ),
     ("ix_issue_area_created", "issue", ["area_id", "created_at"]),
+    (
+        "ix_issue_status_area_created",
+        "issue",
+        ["status", "area_id", "created_at", "resolve_us"],
+    ),
     ("ix_issue_event_kind_status_at", "issue_event", ["kind", "to_status", "at", "issue_id"]),
     (
         "ix_observation_month_month",
@@ -104,7 +109,7 @@ def _fill_summaries(bind) -> None:
     cy, cx = _cell_sql(bind)
     month = _month_sql(bind.dialect.name)
     source = (
-        f"SELECT COALESCE(o.area_id, w.area_id, 0) AS area_key, {month} AS month, "
+        f"SELECT COALESCE(o.area_id, w.area_id, 0) AS area_key, {month} AS month, "  # noqa: S608
         f"o.walk_id AS walk_id, o.safety AS safety, o.category AS category, {cy} AS cy, "
         f"{cx} AS cx FROM observation o LEFT OUTER JOIN walk w ON w.id = o.walk_id "
         "WHERE o.created_at >= :rule_from"
@@ -230,14 +235,14 @@ def upgrade():
     )
     op.create_table(
         "cell_month",
-        sa.Column("month", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("area_key", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("cy", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("cx", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("month", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("area_key", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("category", sa.String(length=40), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint(
-            "month", "area_key", "cy", "cx", "category", name=op.f("pk_cell_month")
+            "cy", "cx", "month", "area_key", "category", name=op.f("pk_cell_month")
         ),
     )
     op.create_index(
