@@ -10,6 +10,13 @@ from zoneinfo import ZoneInfo
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 from stats_fixtures import make_area, make_obs, make_walk, utc
+from test_dashboard_recount import (
+    recount_places,
+    recount_times,
+    stored_places,
+    stored_times,
+    world,  # noqa: F401  (the fixture)
+)
 
 from fieldapp.capture.models import Observation
 from fieldapp.extensions import db
@@ -88,3 +95,18 @@ def test_migration_0016_counts_like_zoneinfo(app) -> None:
     finally:
         upgrade()
     assert {tuple(r[:4]): tuple(r[4:]) for r in rows} == expected
+
+
+def test_migration_dash_1_fills_summaries_and_times_like_the_app(world) -> None:  # noqa: F811
+    """dash_1's own SQL (and Python for the durations) gives what the app keeps."""
+    expected_places, expected_times = recount_places(), recount_times()
+    assert expected_places[0] and expected_places[1]
+    assert any(t["handling_us"] for t in expected_times.values())
+    db.session.remove()
+    try:
+        downgrade(revision="0017")
+        upgrade(revision="dash_1")
+    finally:
+        upgrade()
+    assert stored_places() == expected_places
+    assert stored_times() == expected_times
