@@ -156,11 +156,50 @@ def _before_flush(session: Session, _context, _instances) -> None:
     session.info.setdefault(_PENDING, []).append((ids, new, deltas))
 
 
+def python_cell(dialect: str, lat: float, lon: float) -> tuple[int, int]:
+    """hot_cell() computed here, as the engine computes it: the same double division, then
+    SQLite's round() (half away from zero) or PostgreSQL's round(double) (half to even)."""
+
+    def rounded(q: float) -> int:
+        if dialect == "sqlite":
+            return int(q + 0.5) if q >= 0 else int(q - 0.5)
+        return int(round(q))
+
+    return rounded(lat / LAT_STEP), rounded(lon / LON_STEP)
+
+
+def _new_state(session: Session, dialect: str, obs: Observation):
+    """A new observation's summary state from memory (a submission costs no SELECT); None when
+    its walk's area is not known here."""
+    area = obs.area_id
+    if area is None and obs.walk_id is not None:
+        walk = session.identity_map.get((Walk, (obs.walk_id,), None))
+        if walk is None or "area_id" not in walk.__dict__:
+            return None
+        area = walk.area_id
+    if obs.created_at is None or obs.category is None:
+        return None
+    cy = cx = None
+    if obs.lat is not None and obs.lon is not None:
+        cy, cx = python_cell(dialect, obs.lat, obs.lon)
+    return obs.created_at, obs.category, obs.safety, obs.walk_id, area or 0, cy, cx
+
+
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
     for ids, new, deltas in session.info.pop(_PENDING, []):
-        after = set(ids) | {o.id for o in new if o.id is not None}
         connection = session.connection()
+        after = set(ids)
+        states = []
+        for obs in new:
+            if obs.id is None:
+                continue
+            state = _new_state(session, connection.dialect.name, obs)
+            if state is None or obs.id in after:
+                after.add(obs.id)
+            else:
+                states.append(state)
+        _add(deltas, states, +1)
         _read(connection, deltas, after, +1)
         apply_deltas(connection, deltas)
 

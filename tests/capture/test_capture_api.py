@@ -264,6 +264,9 @@ def test_a_submission_without_photo_makes_no_redundant_query_and_a_resend_still_
         # as the database stores it, added to its month and to its map cell.
         "SELECT observation",
         "INSERT observation_month",
+        # The walk and hot-spot summaries (stats/place_summary.py) from the row in memory.
+        "INSERT walk_month",
+        "INSERT cell_month",
         "SELECT ? AS anon_1, observation",
         "INSERT map_cell",
     ]

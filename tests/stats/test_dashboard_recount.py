@@ -374,3 +374,34 @@ def test_stats_summary_command_recounts_the_new_summaries(world, runner) -> None
     assert result.exit_code == 0, result.output
     assert "resolution times of" in result.output
     check(areas)
+
+
+def test_new_observations_are_counted_from_memory_in_the_cells_the_database_rounds_to(
+    app,
+) -> None:
+    """A submission's hot-spot cell is computed in Python (no SELECT): for many positions,
+    including ones next to a cell edge, it is the cell the database's round() gives."""
+    import random
+
+    north = make_area("Løvvangen")
+    walk = make_walk(north, utc(2025, 3, 1, 18))
+    assert walk.area_id == north.id  # loaded, as a submission has it: the path without SELECT
+    rng = random.Random(6)
+    positions = [(rng.uniform(54.5, 57.8), rng.uniform(8.0, 15.2)) for _ in range(300)]
+    # Half a cell off a whole number of cells: the rounding's edge.
+    positions += [((k + 0.5) * analyses.LAT_STEP, (k + 0.5) * analyses.LON_STEP) for k in (63000,)]
+    positions += [(57.0 + i * 1e-7, 9.9 - i * 1e-7) for i in range(50)]
+    for i, (lat, lon) in enumerate(positions):
+        db.session.add(
+            Observation(
+                walk=walk,
+                category="lighting",
+                safety=i % 5 + 1,
+                text="x",
+                lat=lat,
+                lon=lon,
+                created_at=utc(2025, 6, 1, 12) + timedelta(minutes=i),
+            )
+        )
+    db.session.commit()
+    assert stored_places() == recount_places()
