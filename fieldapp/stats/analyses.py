@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select, union_all
+from sqlalchemy import func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from fieldapp.areas.models import Area
@@ -279,11 +279,15 @@ def safety_by_walk(session: Session, scope: Scope, tz: str, limit: int = 50) -> 
             query = query.where(m.area_key == scope.area_id)
         parts.append(query)
     for lo, hi in raw:
-        columns = [Observation.walk_id, func.sum(Observation.safety), func.count()]
-        query = (
-            _raw_scope(scope, tz, lo, hi, *columns)
-            .where(Observation.walk_id.is_not(None), Observation.safety.is_not(None))
-            .group_by(Observation.walk_id)
+        # One row per observation, added up with the summary rows below: grouped here, SQLite
+        # chose the walk index to group by (one probe per walk) over the period's range.
+        columns = [
+            Observation.walk_id,
+            Observation.safety.label("s"),
+            literal_column("1").label("n"),
+        ]
+        query = _raw_scope(scope, tz, lo, hi, *columns).where(
+            Observation.walk_id.is_not(None), Observation.safety.is_not(None)
         )
         parts.append(query)
     rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
@@ -385,10 +389,11 @@ def _month_bounds(months: list[tuple[int, int]], tz: str) -> list[tuple[datetime
     return bounds
 
 
-def _month_sums(column, bounds: list[tuple[datetime, datetime]]) -> list:
-    return [
-        func.sum(case(((column >= start) & (column < end), 1), else_=0)) for start, end in bounds
-    ]
+def _month_counts(query, column, bounds: list[tuple[datetime, datetime]]):
+    """One SELECT of a COUNT per month: each an index range count, no CASE per row."""
+    return select(
+        *(query.where(column >= start, column < end).scalar_subquery() for start, end in bounds)
+    )
 
 
 @dataclass(frozen=True)
@@ -405,21 +410,19 @@ def open_closed_trend(session: Session, scope: Scope, tz: str, today: date) -> M
     if not months:
         return MonthTrend([], [], [])
     bounds = _month_bounds(months, tz)
-    first_start, last_end = bounds[0][0], bounds[-1][1]
-    opened_q = select(*_month_sums(Issue.created_at, bounds)).where(
-        Issue.created_at >= first_start, Issue.created_at < last_end
-    )
-    closed_q = select(*_month_sums(IssueEvent.at, bounds)).where(
-        IssueEvent.kind == "status",
-        IssueEvent.to_status.in_(sorted(CLOSED_STATUSES)),
-        IssueEvent.at >= first_start,
-        IssueEvent.at < last_end,
+    opened_q = select(func.count()).select_from(Issue)
+    closed_q = (
+        select(func.count())
+        .select_from(IssueEvent)
+        .where(IssueEvent.kind == "status", IssueEvent.to_status.in_(sorted(CLOSED_STATUSES)))
     )
     if scope.area_id is not None:
         opened_q = opened_q.where(Issue.area_id == scope.area_id)
         closed_q = closed_q.join(Issue, Issue.id == IssueEvent.issue_id).where(
             Issue.area_id == scope.area_id
         )
+    opened_q = _month_counts(opened_q, Issue.created_at, bounds)
+    closed_q = _month_counts(closed_q, IssueEvent.at, bounds)
     opened = [int(v or 0) for v in session.execute(opened_q).one()]
     closed = [int(v or 0) for v in session.execute(closed_q).one()]
     return MonthTrend(months, opened, closed)

@@ -53,6 +53,11 @@ INDEXES = (
     ),
     ("ix_issue_event_kind_status_at", "issue_event", ["kind", "to_status", "at", "issue_id"]),
     (
+        "ix_observation_created_cover",
+        "observation",
+        ["created_at", "area_id", "walk_id", "safety", "category", "lat", "lon"],
+    ),
+    (
         "ix_observation_month_month",
         "observation_month",
         ["month", "area_key", "band", "category", "count", "safety_sum", "safety_count"],
