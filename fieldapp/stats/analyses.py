@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, literal_column, select, union_all
+from sqlalchemy import case, func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from fieldapp.areas.models import Area
@@ -411,18 +411,31 @@ def open_closed_trend(session: Session, scope: Scope, tz: str, today: date) -> M
         return MonthTrend([], [], [])
     bounds = _month_bounds(months, tz)
     opened_q = select(func.count()).select_from(Issue)
-    closed_q = (
-        select(func.count())
-        .select_from(IssueEvent)
-        .where(IssueEvent.kind == "status", IssueEvent.to_status.in_(sorted(CLOSED_STATUSES)))
-    )
-    if scope.area_id is not None:
+    closings = (IssueEvent.kind == "status", IssueEvent.to_status.in_(sorted(CLOSED_STATUSES)))
+    if scope.area_id is None:
+        closed_q = _month_counts(
+            select(func.count()).select_from(IssueEvent).where(*closings), IssueEvent.at, bounds
+        )
+    else:
         opened_q = opened_q.where(Issue.area_id == scope.area_id)
-        closed_q = closed_q.join(Issue, Issue.id == IssueEvent.issue_id).where(
-            Issue.area_id == scope.area_id
+        # One pass over the period's closings of the area (a COUNT per month would join the
+        # issues once per month: 0.8 s on PostgreSQL).
+        closed_q = (
+            select(
+                *(
+                    func.sum(case(((IssueEvent.at >= lo) & (IssueEvent.at < hi), 1), else_=0))
+                    for lo, hi in bounds
+                )
+            )
+            .join(Issue, Issue.id == IssueEvent.issue_id)
+            .where(
+                *closings,
+                Issue.area_id == scope.area_id,
+                IssueEvent.at >= bounds[0][0],
+                IssueEvent.at < bounds[-1][1],
+            )
         )
     opened_q = _month_counts(opened_q, Issue.created_at, bounds)
-    closed_q = _month_counts(closed_q, IssueEvent.at, bounds)
     opened = [int(v or 0) for v in session.execute(opened_q).one()]
     closed = [int(v or 0) for v in session.execute(closed_q).one()]
     return MonthTrend(months, opened, closed)
