@@ -7,8 +7,10 @@ Usage:  .venv/bin/python bench/triage.py [--observations 1000000] [--db sqlite|p
 Builds a fresh database with the app's migrations and demo data (`flask seed-demo`: users,
 administrations, criteria), then bulk-loads N observations and N/5 issues spread over 10 years
 and 20 areas (grid cells over Aalborg, each with its walks) with executemany on SQLite and COPY
-on PostgreSQL, never the ORM. It then times, through the Flask test client as a logged-in
-coordinator (so the views, templates and queries are what users get):
+on PostgreSQL, never the ORM, plus the issues' status events (forwarded, closed; a database
+built before the bench wrote them gets them on its first --reuse). It then times, through the
+Flask test client as a logged-in coordinator (so the views, templates and queries are what users
+get):
 
 * the triage list (/triage/) with typical filters, and a second page through its keyset cursor;
 * the map data endpoint (/triage/map.geojson) for a city-wide and a neighbourhood bbox;
@@ -382,12 +384,18 @@ def add_issue_events(db, now: datetime) -> int:
 
 def refresh_event_derived(db) -> None:
     """What the app derives from issue events, recounted after add_issue_events."""
+    from fieldapp.stats import issue_times
+
+    issue_times.rebuild(db.session.connection())
+    db.session.commit()
 
 
 def refresh_derived(db) -> None:
     """What the app derives on every ORM write, done once for the bulk-loaded rows: the map
-    grid cells (as migration 0015 fills them) and the dashboard summary (flask stats-summary)."""
+    grid cells (as migration 0015 fills them), the dashboard summaries and the issues'
+    resolution times (flask stats-summary)."""
     from fieldapp.geo import GRID_PER_DEGREE
+    from fieldapp.stats import issue_times, place_summary
     from fieldapp.stats.summary import rebuild
 
     floor = "FLOOR({})" if db.engine.dialect.name == "postgresql" else "{}"
@@ -401,6 +409,8 @@ def refresh_derived(db) -> None:
             )
         )
     rebuild(db.session)
+    place_summary.rebuild(db.session.connection())
+    issue_times.rebuild(db.session.connection())
     db.session.commit()
 
 
