@@ -203,7 +203,8 @@ def _resolved_stored(
 ) -> tuple[int, int]:
     """(resolved issues created in [start, end), those resolved within `days`) from the times
     stored on each issue (issue_times.py): one index range, no events."""
-    within = case((Issue.resolve_us <= days * 86_400 * 10**6, 1), else_=0)
+    # Capped so the bound fits a BIGINT (27,000 years: longer than any issue has been open).
+    within = case((Issue.resolve_us <= min(days, 10**7) * 86_400 * 10**6, 1), else_=0)
     query = select(func.count(), func.sum(within)).where(
         Issue.status == "resolved",
         Issue.resolve_us.is_not(None),
