@@ -7,8 +7,10 @@ Usage:  .venv/bin/python bench/triage.py [--observations 1000000] [--db sqlite|p
 Builds a fresh database with the app's migrations and demo data (`flask seed-demo`: users,
 administrations, criteria), then bulk-loads N observations and N/5 issues spread over 10 years
 and 20 areas (grid cells over Aalborg, each with its walks) with executemany on SQLite and COPY
-on PostgreSQL, never the ORM. It then times, through the Flask test client as a logged-in
-coordinator (so the views, templates and queries are what users get):
+on PostgreSQL, never the ORM, plus the issues' status events (forwarded, closed; a database
+built before the bench wrote them gets them on its first --reuse). It then times, through the
+Flask test client as a logged-in coordinator (so the views, templates and queries are what users
+get):
 
 * the triage list (/triage/) with typical filters, and a second page through its keyset cursor;
 * the map data endpoint (/triage/map.geojson) for a city-wide and a neighbourhood bbox;
@@ -40,7 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, select, text  # noqa: E402
 
 from fieldapp import create_app  # noqa: E402
 from fieldapp.triage.models import NO_DUE_DATE, PRIORITY_RANK  # noqa: E402
@@ -332,10 +334,68 @@ def reset_postgresql(url: str) -> None:
     engine.dispose()
 
 
+EVENT_COLS = (
+    "issue_id",
+    "at",
+    "kind",
+    "from_status",
+    "to_status",
+    "public_comment",
+    "internal_note",
+)
+
+
+def add_issue_events(db, now: datetime) -> int:
+    """Status events for the bulk-loaded issues, as the workflow would have written them: a
+    "forwarded" event for issues that reached an administration and a closing event for closed
+    ones (the dashboards' share resolved within N days, time to resolution and closings per
+    month read them). Skipped when the bench issues have events already; returns rows added."""
+    from fieldapp.triage.models import Issue, IssueEvent
+
+    bench = Issue.id >= 1_000_000
+    has = db.session.scalar(
+        text("SELECT 1 FROM issue_event WHERE issue_id >= 1000000 LIMIT 1")  # noqa: S608
+    )
+    if has:
+        return 0
+    rng = random.Random(8)  # noqa: S311 (test data)
+    rows = []
+    query = db.session.execute(
+        select(Issue.id, Issue.created_at, Issue.status).where(bench).order_by(Issue.id)
+    )
+    for issue_id, created, status in query:
+        # Closed issues are older than 120 days (see generate), so these stay in the past.
+        forwarded = created + timedelta(hours=rng.uniform(1, 120))
+        if status in ("forwarded", "in_progress", "resolved"):
+            rows.append((issue_id, min(forwarded, now), "status", "new", "forwarded"))
+        if status in ("resolved", "rejected", "duplicate"):
+            closed = forwarded + timedelta(days=rng.expovariate(1 / 25))
+            at = min(closed, created + timedelta(days=118), now)
+            rows.append((issue_id, max(at, forwarded), "status", "forwarded", status))
+    table = IssueEvent.__table__
+    for i in range(0, len(rows), 20_000):
+        chunk = rows[i : i + 20_000]
+        db.session.execute(
+            table.insert(), [dict(zip(EVENT_COLS, (*r, "", ""), strict=True)) for r in chunk]
+        )
+    db.session.commit()
+    return len(rows)
+
+
+def refresh_event_derived(db) -> None:
+    """What the app derives from issue events, recounted after add_issue_events."""
+    from fieldapp.stats import issue_times
+
+    issue_times.rebuild(db.session.connection())
+    db.session.commit()
+
+
 def refresh_derived(db) -> None:
     """What the app derives on every ORM write, done once for the bulk-loaded rows: the map
-    grid cells (as migration 0015 fills them) and the dashboard summary (flask stats-summary)."""
+    grid cells (as migration 0015 fills them), the dashboard summaries and the issues'
+    resolution times (flask stats-summary)."""
     from fieldapp.geo import GRID_PER_DEGREE
+    from fieldapp.stats import issue_times, place_summary
     from fieldapp.stats.summary import rebuild
 
     floor = "FLOOR({})" if db.engine.dialect.name == "postgresql" else "{}"
@@ -349,6 +409,8 @@ def refresh_derived(db) -> None:
             )
         )
     rebuild(db.session)
+    place_summary.rebuild(db.session.connection())
+    issue_times.rebuild(db.session.connection())
     db.session.commit()
 
 
@@ -381,6 +443,7 @@ def build(db_url: str, data, now, tmpdir: str):
     else:
         load_postgresql(db_url, data, now)
     with app.app_context():
+        add_issue_events(db, now)
         refresh_derived(db)
     load_s = time.perf_counter() - t0
     with app.app_context():
@@ -575,6 +638,14 @@ def reuse(url: str, runs: int, groups: set[str]) -> int:
             # visibility map empty: no index-only scans until a VACUUM, as docs/deployment.md
             # says to run after large migrations. SQLite has no such state: ANALYZE is enough.
             con.execute(text("VACUUM ANALYZE" if engine_name == "postgresql" else "ANALYZE"))
+    now = datetime.now(UTC).replace(microsecond=0)
+    with app.app_context():
+        # Databases built before the bench wrote issue events get them now (once), and what
+        # the app derives from events is recounted.
+        if add_issue_events(db, now):
+            refresh_event_derived(db)
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as con:
+                con.execute(text("VACUUM ANALYZE" if engine_name == "postgresql" else "ANALYZE"))
     now = datetime.now(UTC).replace(microsecond=0)
     results = run_scenarios(app, now, runs, groups)
     report(engine_name + " (reused)", n_obs, 0.0, 0.0, results)

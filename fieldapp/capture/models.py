@@ -33,6 +33,18 @@ class Observation(GridCellMixin, TimestampMixin, Base):
         # Triage map: loose observations in a view (range on grid rows) and their clusters
         # (GROUP BY on the cells) read from the index alone.
         Index("ix_observation_issue_grid", "issue_id", "grid_y", "grid_x"),
+        # Dashboards: the days at the edges of a period that the month summaries do not cover
+        # (stats/analyses.py), read from the index alone instead of one row lookup each.
+        Index(
+            "ix_observation_created_cover",
+            "created_at",
+            "area_id",
+            "walk_id",
+            "safety",
+            "category",
+            "lat",
+            "lon",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

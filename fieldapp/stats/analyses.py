@@ -1,59 +1,44 @@
-"""The analyses people ask for: hot spots, time of day × month, safety per place, time to
-resolution per administration, issues opened and closed per month.
+"""The analyses people ask for: hot spots, time of day × month, safety per place (time to
+resolution and issues opened and closed per month: issue_analyses.py).
 
-Plain functions on a session. Counting happens in SQL where it is portable (GROUP BY, and
-SUM(CASE …) over month boundaries computed here in local time); only the time-of-day table reads
-timestamps, one column streamed in chunks, because local hours across summer time need Python.
+Plain functions on a session. Whole local months come from the summaries (summary.py,
+place_summary.py), the days at a period's edges from the observations; counting happens in SQL
+where it is portable. Local hours across summer time are worked out in Python, per UTC hour.
 """
 
 from __future__ import annotations
 
-import math
-import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, case, cast, func, literal_column, select
+from sqlalchemy import func, literal_column, select, union_all
 from sqlalchemy.orm import Session
 
 from fieldapp.areas.models import Area
 from fieldapp.capture.models import Observation
-from fieldapp.orgs.models import Administration
 from fieldapp.stats import summary
 from fieldapp.stats.criteria import observation_in_area
-from fieldapp.stats.models import ObservationMonth
+from fieldapp.stats.issue_analyses import (  # noqa: F401  (the analyses page's names)
+    MAX_MONTHS,
+    MonthTrend,
+    ResolutionRow,
+    median_resolution,
+    months_between,
+    open_closed_trend,
+    resolution_days,
+)
+from fieldapp.stats.models import CellMonth, ObservationMonth, WalkMonth
+
+# The hot-spot cells (~100 m) are defined in place_summary.py, which keeps their counts.
+from fieldapp.stats.place_summary import CELL_METRES, LAT_STEP, LON_STEP, hot_cell  # noqa: F401
+from fieldapp.stats.scope import DATE_RANGE, Scope, default_period  # noqa: F401
+from fieldapp.stats.sqltime import hour_start, utc_hour_key
 from fieldapp.triage.filters import TIMES_OF_DAY, local_day_bounds, local_hours
-from fieldapp.triage.models import Issue, IssueEvent
-from fieldapp.triage.workflow import CLOSED_STATUSES
 from fieldapp.walks.models import Walk
 
-# ~100 m cells: a degree of latitude is 111.3 km; longitude degrees shrink with the latitude,
-# taken at Denmark's middle (56° N) so cells stay square to within a few per cent nationwide.
-CELL_METRES = 100
-LAT_STEP = CELL_METRES / 111_320
-LON_STEP = LAT_STEP / math.cos(math.radians(56.0))
-MAX_MONTHS = 36
-# Dates far outside this overflow when turned into UTC times; nobody means them.
-DATE_RANGE = (date(1990, 1, 1), date(2100, 12, 31))
 HOUR_BANDS = {hour: code for code, _l, _s, _e in TIMES_OF_DAY for hour in local_hours(code)}
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What to analyse: an area (None: everywhere) and local dates (inclusive)."""
-
-    area_id: int | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-
-
-def default_period(today: date) -> tuple[date, date]:
-    """The last twelve months, from the first of the month eleven months ago to today."""
-    month = today.month - 11
-    year = today.year + (month - 1) // 12
-    return date(year, (month - 1) % 12 + 1, 1), today
 
 
 def observations_query(scope: Scope, tz: str, *columns):
@@ -84,24 +69,77 @@ class HotSpot:
         return self.categories.most_common()
 
 
+def _cell_parts(scope: Scope, tz: str, where=()) -> list:
+    """(cy, cx, category, n) rows of the scope: whole months from cell_month, the edge days
+    from the observations (grouped by the same cell expressions)."""
+    months, raw = _split(scope, tz)
+    parts = []
+    if months:
+        m = CellMonth
+        query = select(m.cy, m.cx, m.category, m.count.label("n")).where(
+            m.month >= months[0], m.month < months[1], m.count != 0
+        )
+        if scope.area_id is not None:
+            query = query.where(m.area_key == scope.area_id)
+        parts.append(query.where(*(w(m.cy, m.cx) for w in where)))
+    for lo, hi in raw:
+        cy, cx = hot_cell()
+        query = (
+            _raw_scope(
+                scope,
+                tz,
+                lo,
+                hi,
+                cy.label("cy"),
+                cx.label("cx"),
+                Observation.category.label("category"),
+                func.count().label("n"),
+            )
+            .where(Observation.lat.is_not(None), Observation.lon.is_not(None))
+            .where(*(w(cy, cx) for w in where))
+            .group_by(cy, cx, Observation.category)
+        )
+        parts.append(query)
+    return parts
+
+
 def hot_spots(session: Session, scope: Scope, tz: str, limit: int = 15) -> list[HotSpot]:
-    """The cells with most observations, each with its count per category."""
-    # Inline constants: PostgreSQL only matches GROUP BY to the SELECT expression when the two
-    # are identical, and two bound parameters are not.
-    lat_cell = cast(func.round(Observation.lat / literal_column(repr(LAT_STEP))), Integer)
-    lon_cell = cast(func.round(Observation.lon / literal_column(repr(LON_STEP))), Integer)
-    query = (
-        observations_query(scope, tz, lat_cell, lon_cell, Observation.category, func.count())
-        .where(Observation.lat.is_not(None), Observation.lon.is_not(None))
-        .group_by(lat_cell, lon_cell, Observation.category)
+    """The cells with most observations, each with its count per category.
+
+    Ranked in SQL (most first, then south to north and west to east: the order of the cells'
+    rounded positions), so only the top cells leave the database.
+    """
+    parts = _cell_parts(scope, tz)
+    if not parts:
+        return []
+    rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    total = func.sum(rows.c.n)
+    top = session.execute(
+        select(rows.c.cy, rows.c.cx, total)
+        .group_by(rows.c.cy, rows.c.cx)
+        .having(total > 0)
+        .order_by(total.desc(), rows.c.cy, rows.c.cx)
+        .limit(limit)
+    ).all()
+    if not top:
+        return []
+    ys, xs = sorted({r[0] for r in top}), sorted({r[1] for r in top})
+    cells = {
+        (la, lo): HotSpot(round(la * LAT_STEP, 5), round(lo * LON_STEP, 5), int(n))
+        for la, lo, n in top
+    }
+    where = (lambda cy, _cx: cy.in_(ys), lambda _cy, cx: cx.in_(xs))
+    parts = _cell_parts(scope, tz, where)
+    rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    query = select(rows.c.cy, rows.c.cx, rows.c.category, func.sum(rows.c.n)).group_by(
+        rows.c.cy, rows.c.cx, rows.c.category
     )
-    cells: dict[tuple[int, int], HotSpot] = {}
-    for la, lo, category, count in session.execute(query):
-        spot = cells.setdefault((la, lo), HotSpot(round(la * LAT_STEP, 5), round(lo * LON_STEP, 5)))
-        spot.total += count
-        spot.categories[category] += count
-    ranked = sorted(cells.values(), key=lambda s: (-s.total, s.lat, s.lon))
-    return ranked[:limit]
+    counts = sorted(session.execute(query).all(), key=lambda r: (r[0], r[1], r[2]))
+    for la, lo, category, n in counts:
+        spot = cells.get((la, lo))
+        if spot is not None and n:
+            spot.categories[category] += int(n)
+    return list(cells.values())
 
 
 # --- Time of day × month -----------------------------------------------------------------------
@@ -155,6 +193,14 @@ def time_of_day_by_month(session: Session, scope: Scope, tz: str) -> HeatTable:
         for band, month, n in session.execute(query):
             counts[(band, month % 100)] += int(n)
     for lo, hi in raw:
+        if tz == summary.SUMMARY_TZ:
+            # Whole-hour offsets changing on the hour: count per UTC hour in SQL.
+            key = utc_hour_key(Observation.created_at)
+            query = _raw_scope(scope, tz, lo, hi, key, func.count()).group_by(key)
+            for hour, n in session.execute(query):
+                local = hour_start(int(hour)).astimezone(zone)
+                counts[(HOUR_BANDS[local.hour], local.month)] += int(n)
+            continue
         query = _raw_scope(scope, tz, lo, hi, Observation.created_at)
         for (created,) in session.execute(query.execution_options(yield_per=2000)):
             local = created.astimezone(zone)
@@ -207,144 +253,46 @@ def safety_by_area(session: Session, scope: Scope, tz: str) -> list[PlaceSafety]
 
 
 def safety_by_walk(session: Session, scope: Scope, tz: str, limit: int = 50) -> list[PlaceSafety]:
-    query = (
-        observations_query(
-            scope,
-            tz,
-            Walk.id,
-            Walk.title,
-            Walk.starts_at,
-            func.avg(Observation.safety),
-            func.count(),
+    """Average safety feeling per walk (the latest walks first): whole months from
+    walk_month, the edge days from the observations."""
+    months, raw = _split(scope, tz)
+    parts = []
+    if months:
+        m = WalkMonth
+        query = select(m.walk_id, m.safety_sum.label("s"), m.safety_count.label("n")).where(
+            m.month >= months[0], m.month < months[1]
         )
-        .join(Walk, Walk.id == Observation.walk_id)
-        .where(Observation.safety.is_not(None))
-        .group_by(Walk.id, Walk.title, Walk.starts_at)
+        if scope.area_id is not None:
+            query = query.where(m.area_key == scope.area_id)
+        parts.append(query)
+    for lo, hi in raw:
+        # One row per observation, added up with the summary rows below: grouped here, SQLite
+        # chose the walk index to group by (one probe per walk) over the period's range.
+        columns = [
+            Observation.walk_id,
+            Observation.safety.label("s"),
+            literal_column("1").label("n"),
+        ]
+        query = _raw_scope(scope, tz, lo, hi, *columns).where(
+            Observation.walk_id.is_not(None), Observation.safety.is_not(None)
+        )
+        parts.append(query)
+    rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    # Added up per walk first, then joined to the walks (one lookup per walk).
+    n = func.sum(rows.c[2])
+    per_walk = (
+        select(rows.c[0].label("walk_id"), func.sum(rows.c[1]).label("s"), n.label("n"))
+        .group_by(rows.c[0])
+        .having(n > 0)
+        .subquery()
+    )
+    query = (
+        select(Walk.id, Walk.title, Walk.starts_at, per_walk.c.s, per_walk.c.n)
+        .join(per_walk, per_walk.c.walk_id == Walk.id)
         .order_by(Walk.starts_at.desc(), Walk.id.desc())
         .limit(limit)
     )
     return [
-        PlaceSafety(title, float(avg), count, when=starts, place_id=wid)
-        for wid, title, starts, avg, count in session.execute(query)
+        PlaceSafety(title, int(s) / int(count), int(count), when=starts, place_id=wid)
+        for wid, title, starts, s, count in session.execute(query)
     ]
-
-
-# --- Time to resolution ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ResolutionRow:
-    administration: str  # "" when the issue has no administration (any more)
-    short_name: str
-    count: int
-    median_days: float
-    administration_id: int | None = None
-
-
-def resolution_days(session: Session, scope: Scope, tz: str) -> list[tuple[int | None, float]]:
-    """(administration id, days from the last forwarding to the last resolution) per issue
-    resolved in the period."""
-
-    def last(to_status: str):
-        return (
-            select(IssueEvent.issue_id, func.max(IssueEvent.at).label("at"))
-            .where(IssueEvent.kind == "status", IssueEvent.to_status == to_status)
-            .group_by(IssueEvent.issue_id)
-        )
-
-    resolved_q = last("resolved")
-    start, end = local_day_bounds(scope.date_from, scope.date_to, tz)
-    if start:
-        resolved_q = resolved_q.having(func.max(IssueEvent.at) >= start)
-    if end:
-        resolved_q = resolved_q.having(func.max(IssueEvent.at) < end)
-    resolved = resolved_q.subquery()
-    forwarded = last("forwarded").subquery()
-    query = (
-        select(Issue.administration_id, forwarded.c.at, resolved.c.at)
-        .join(resolved, resolved.c.issue_id == Issue.id)
-        .join(forwarded, forwarded.c.issue_id == Issue.id)
-        .where(Issue.status == "resolved")
-    )
-    if scope.area_id is not None:
-        query = query.where(Issue.area_id == scope.area_id)
-    result = []
-    for admin_id, sent, done in session.execute(query):
-        days = (done - sent).total_seconds() / 86400
-        if days >= 0:
-            result.append((admin_id, days))
-    return result
-
-
-def median_resolution(session: Session, scope: Scope, tz: str) -> list[ResolutionRow]:
-    """Median days from forwarding to resolution, per administration (slowest first)."""
-    per_admin: dict[int | None, list[float]] = defaultdict(list)
-    for admin_id, days in resolution_days(session, scope, tz):
-        per_admin[admin_id].append(days)
-    names = {
-        aid: (name, short or name)
-        for aid, name, short in session.execute(
-            select(Administration.id, Administration.name, Administration.short_name)
-        )
-    }
-    rows = [
-        ResolutionRow(*names.get(aid, ("", "")), len(days), statistics.median(days), aid)
-        for aid, days in per_admin.items()
-    ]
-    return sorted(rows, key=lambda r: (-r.median_days, r.administration.lower()))
-
-
-# --- Opened and closed per month ---------------------------------------------------------------
-
-
-def months_between(first: date, last: date) -> list[tuple[int, int]]:
-    """(year, month) from `first`'s month to `last`'s, at most the MAX_MONTHS most recent."""
-    months = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        months.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months[-MAX_MONTHS:]
-
-
-def _month_sums(column, months: list[tuple[int, int]], tz: str) -> list:
-    zone = ZoneInfo(tz)
-    bounds = []
-    for year, month in months:
-        nxt = (year + 1, 1) if month == 12 else (year, month + 1)
-        bounds.append(
-            (
-                datetime.combine(date(year, month, 1), time.min, zone),
-                datetime.combine(date(*nxt, 1), time.min, zone),
-            )
-        )
-    return [
-        func.sum(case(((column >= start) & (column < end), 1), else_=0)) for start, end in bounds
-    ]
-
-
-@dataclass(frozen=True)
-class MonthTrend:
-    months: list[tuple[int, int]]
-    opened: list[int]
-    closed: list[int]
-
-
-def open_closed_trend(session: Session, scope: Scope, tz: str, today: date) -> MonthTrend:
-    """Issues opened (created) and closings (resolved, rejected, duplicate) per local month."""
-    first, last = default_period(today)
-    months = months_between(scope.date_from or first, scope.date_to or last)
-    if not months:
-        return MonthTrend([], [], [])
-    opened_q = select(*_month_sums(Issue.created_at, months, tz))
-    closed_q = (
-        select(*_month_sums(IssueEvent.at, months, tz))
-        .join(Issue, Issue.id == IssueEvent.issue_id)
-        .where(IssueEvent.kind == "status", IssueEvent.to_status.in_(sorted(CLOSED_STATUSES)))
-    )
-    if scope.area_id is not None:
-        opened_q = opened_q.where(Issue.area_id == scope.area_id)
-        closed_q = closed_q.where(Issue.area_id == scope.area_id)
-    opened = [int(v or 0) for v in session.execute(opened_q).one()]
-    closed = [int(v or 0) for v in session.execute(closed_q).one()]
-    return MonthTrend(months, opened, closed)

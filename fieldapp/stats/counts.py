@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, event, func, or_, select
 from sqlalchemy.orm import Session
 
 from fieldapp.capture.models import Observation
@@ -84,6 +84,41 @@ def observations_query(area_id: int | None, start: datetime, end: datetime, *col
     return query
 
 
+_TOTALS = "observation_month_totals"
+
+
+def month_totals(
+    session: Session, area_id: int | None, months: tuple[int, int], category: str | None
+) -> tuple[int, int, int]:
+    """(observations, sum of safety feelings, how many gave one) of whole summary months.
+
+    Remembered until the session flushes or its transaction ends: a dashboard asks for each
+    year's count and safety, and for the year before each year again (one query, not five).
+    """
+    key = (area_id, months, category)
+    cache = session.info.setdefault(_TOTALS, {})
+    if session.new or session.dirty or session.deleted:
+        cache.clear()  # unflushed changes: the query below flushes them and counts afresh
+    if key not in cache:
+        m = ObservationMonth
+        columns = [func.sum(m.count), func.sum(m.safety_sum), func.sum(m.safety_count)]
+        query = summary.summary_query(columns, area_id, months)
+        if category:
+            query = query.where(m.category == category)
+        cache[key] = tuple(int(v or 0) for v in session.execute(query).one())
+    return cache[key]
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_totals(session: Session, _context) -> None:
+    session.info.pop(_TOTALS, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_totals_at_end(session: Session, _transaction) -> None:
+    session.info.pop(_TOTALS, None)
+
+
 def observations_made(
     session: Session,
     area_id: int | None,
@@ -99,10 +134,7 @@ def observations_made(
     months, raw = summary.month_split(start, end)
     total = 0
     if months:
-        query = summary.summary_query([func.sum(ObservationMonth.count)], area_id, months)
-        if category:
-            query = query.where(ObservationMonth.category == category)
-        total += _count(session, query)
+        total += month_totals(session, area_id, months, category)[0]
     for lo, hi in raw:
         query = observations_query(area_id, lo, hi, func.count(Observation.id))
         if category:
@@ -118,9 +150,7 @@ def safety_sum_count(
     months, raw = summary.month_split(start, end)
     total = n = 0
     if months:
-        columns = [func.sum(ObservationMonth.safety_sum), func.sum(ObservationMonth.safety_count)]
-        got = session.execute(summary.summary_query(columns, area_id, months)).one()
-        total, n = int(got[0] or 0), int(got[1] or 0)
+        _, total, n = month_totals(session, area_id, months, None)
     for lo, hi in raw:
         columns = [func.sum(Observation.safety), func.count(Observation.safety)]
         got = session.execute(observations_query(area_id, lo, hi, *columns)).one()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fieldapp.areas.models import Area
@@ -85,6 +85,19 @@ class ObservationMonth(Base):
     it in step on every flush); the dashboards' counts and safety averages read it."""
 
     __tablename__ = "observation_month"
+    # Whole-municipality month ranges (the primary key starts with the area) from the index.
+    __table_args__ = (
+        Index(
+            "ix_observation_month_month",
+            "month",
+            "area_key",
+            "band",
+            "category",
+            "count",
+            "safety_sum",
+            "safety_count",
+        ),
+    )
 
     # The observation's own area, else its walk's; 0 when it has neither (no foreign key:
     # a deleted area's rows are moved by summary.py, not by the database).
@@ -95,3 +108,38 @@ class ObservationMonth(Base):
     count: Mapped[int] = mapped_column(default=0)
     safety_sum: Mapped[int] = mapped_column(default=0)
     safety_count: Mapped[int] = mapped_column(default=0)
+
+
+class WalkMonth(Base):
+    """Safety feelings given on each walk per area × local month (stats/place_summary.py keeps
+    it in step); the analyses' "safety per walk" adds these up instead of the observations."""
+
+    __tablename__ = "walk_month"
+    __table_args__ = (
+        Index("ix_walk_month_month", "month", "area_key", "walk_id", "safety_sum", "safety_count"),
+    )
+
+    # No foreign key: a deleted walk's rows are taken away by place_summary.py.
+    walk_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    area_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # as above
+    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # yyyymm, local
+    safety_sum: Mapped[int] = mapped_column(default=0)
+    safety_count: Mapped[int] = mapped_column(default=0)
+
+
+class CellMonth(Base):
+    """Observations per ~100 m hot-spot cell (analyses.hot_cell) × category × area × local
+    month (stats/place_summary.py keeps it in step); the analyses' hot spots add these up."""
+
+    __tablename__ = "cell_month"
+    __table_args__ = (
+        Index("ix_cell_month_month", "month", "area_key", "cy", "cx", "category", "count"),
+    )
+
+    # Primary key by cell first: the categories of the top cells are read by cell.
+    cy: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    cx: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    month: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # yyyymm, local
+    area_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

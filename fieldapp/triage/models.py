@@ -69,6 +69,19 @@ class Issue(GridCellMixin, TimestampMixin, Base):
         ),
         # The list filtered by area (issue_spans.py keeps area_id in step), in date order.
         Index("ix_issue_area_created", "area_id", "created_at", "id"),
+        # Dashboards (stats/issue_times.py): the share resolved within N days of the issues
+        # created in a year, time to resolution of the issues resolved in a period, issues
+        # opened per month in one area; all read from the index alone.
+        Index("ix_issue_status_created_resolve", "status", "created_at", "area_id", "resolve_us"),
+        Index(
+            "ix_issue_status_resolved",
+            "status",
+            "resolved_at",
+            "area_id",
+            "administration_id",
+            "handling_us",
+        ),
+        Index("ix_issue_status_area_created", "status", "area_id", "created_at", "resolve_us"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -100,6 +113,13 @@ class Issue(GridCellMixin, TimestampMixin, Base):
     last_observed_at: Mapped[datetime | None]
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("issue.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # From the status events (stats/issue_times.py keeps them in step): when it was last
+    # resolved and last forwarded, and microseconds from creation to that resolution and from
+    # that forwarding to it. None when there is no such event.
+    resolved_at: Mapped[datetime | None]
+    forwarded_at: Mapped[datetime | None]
+    resolve_us: Mapped[int | None] = mapped_column(BigInteger)
+    handling_us: Mapped[int | None] = mapped_column(BigInteger)
     # The named person in the administration who answers for it; None = the unassigned queue.
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
@@ -134,6 +154,11 @@ class IssueEvent(Base):
     __tablename__ = "issue_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    __table_args__ = (
+        # Closings per month on the analyses page: status events in a period, by target status.
+        Index("ix_issue_event_kind_status_at", "kind", "to_status", "at", "issue_id"),
+    )
+
     issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -264,6 +264,9 @@ def test_a_submission_without_photo_makes_no_redundant_query_and_a_resend_still_
         # The dashboard and map summaries, kept in step in the same transaction: the new row
         # added to its month and to its map cell from the object, without reading it back.
         "INSERT observation_month",
+        # The walk and hot-spot summaries (stats/place_summary.py) from the row in memory.
+        "INSERT walk_month",
+        "INSERT cell_month",
         "INSERT map_cell",
     ]
     first = resp.get_json()

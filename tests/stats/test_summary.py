@@ -220,3 +220,25 @@ def test_bulk_update_and_delete_statements_keep_the_summary(areas) -> None:
     db.session.execute(delete(Observation).where(Observation.id == loose[4].id))
     db.session.commit()
     check(areas)
+
+
+def test_remembered_month_totals_follow_unflushed_and_committed_changes(areas) -> None:
+    north, _middle = areas
+    make_obs(utc(2025, 5, 5, 10), area=north, safety=3)
+    assert criteria.inquiries_per_year(db.session, None, 2025) == 1
+    # Added but not flushed: the count flushes it, as the query always did.
+    db.session.add(
+        Observation(
+            area_id=north.id,
+            category="lighting",
+            text="x",
+            safety=5,
+            created_at=utc(2025, 6, 5, 10),
+        )
+    )
+    assert criteria.inquiries_per_year(db.session, None, 2025) == 2
+    assert criteria.safety_average(db.session, None, 2025) == 4
+    db.session.commit()
+    make_obs(utc(2025, 7, 5, 10), area=north, safety=1)
+    assert criteria.inquiries_per_year(db.session, None, 2025) == 3
+    assert criteria.safety_average(db.session, None, 2025) == 3

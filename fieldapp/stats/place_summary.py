@@ -1,0 +1,240 @@
+"""Two more observation summaries for the analyses page, per local (Copenhagen) month:
+walk_month (safety feelings per walk) and cell_month (observations per ~100 m hot-spot cell
+and category), so "safety per walk" and "hot spots" add up summary rows instead of grouping
+a year of observations on every request (about a second each at a million observations).
+
+Kept correct like stats/summary.py (the observation_month summary) and in the same way, but
+by listeners of their own: on every ORM flush that touches what a row depends on (an
+observation's time, category, safety, position, own area or walk; a walk's area; a deleted
+walk or area), the affected observations are read from the database before the flush and
+subtracted, and read again after it and added, in the same transaction; bulk UPDATE/DELETE
+statements through the session likewise. `flask stats-summary` (rebuild) recounts both.
+
+Keys: area_key is the observation's own area, else its walk's, else 0 (as observation_month);
+the hot-spot cell is the observation's position rounded to whole cells by the database itself
+(hot_cell), exactly as the analyses grouped it before. Readers fill in the days at the edges of
+a period from the observations (summary.month_split).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import Integer, cast, event, func, inspect, literal_column, select
+from sqlalchemy.orm import Session
+
+from fieldapp.areas.models import Area
+from fieldapp.capture.models import Observation
+from fieldapp.db import upsert_add
+from fieldapp.stats.models import CellMonth, WalkMonth
+from fieldapp.stats.summary import month_key
+from fieldapp.walks.models import Walk
+
+# ~100 m cells: a degree of latitude is 111.3 km; longitude degrees shrink with the latitude,
+# taken at Denmark's middle (56° N) so cells stay square to within a few per cent nationwide.
+CELL_METRES = 100
+LAT_STEP = CELL_METRES / 111_320
+LON_STEP = LAT_STEP / math.cos(math.radians(56.0))
+TRACKED = ("created_at", "category", "safety", "area_id", "walk_id", "lat", "lon")
+CHUNK = 500
+_PENDING = "place_summary_pending"
+
+
+def hot_cell():
+    """SQL: (row, column) of the observation's hot-spot cell; NULL without a position."""
+    # Inline constants: PostgreSQL only matches GROUP BY to the SELECT expression when the two
+    # are identical, and two bound parameters are not.
+    lat_cell = cast(func.round(Observation.lat / literal_column(repr(LAT_STEP))), Integer)
+    lon_cell = cast(func.round(Observation.lon / literal_column(repr(LON_STEP))), Integer)
+    return lat_cell, lon_cell
+
+
+def area_key():
+    """SQL: the observation's area as the summaries key it (needs the outer join to Walk)."""
+    return func.coalesce(Observation.area_id, Walk.area_id, 0)
+
+
+def _state_query():
+    cy, cx = hot_cell()
+    return select(
+        Observation.created_at,
+        Observation.category,
+        Observation.safety,
+        Observation.walk_id,
+        area_key(),
+        cy,
+        cx,
+    ).outerjoin(Walk, Walk.id == Observation.walk_id)
+
+
+def _add(deltas: tuple[dict, dict], rows: Iterable, sign: int) -> None:
+    walks, cells = deltas
+    for created, category, safety, walk_id, area, cy, cx in rows:
+        month, _band = month_key(created)
+        if walk_id is not None and safety is not None:
+            entry = walks[(walk_id, area, month)]
+            entry[0] += sign * safety
+            entry[1] += sign
+        if cy is not None and cx is not None:
+            cells[(month, area, cy, cx, category)] += sign
+
+
+def _new_deltas() -> tuple[dict, dict]:
+    return defaultdict(lambda: [0, 0]), defaultdict(int)
+
+
+def _read(connection, deltas, ids: set[int], sign: int) -> None:
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), CHUNK):
+        query = _state_query().where(Observation.id.in_(ordered[i : i + CHUNK]))
+        _add(deltas, connection.execute(query), sign)
+
+
+def apply_deltas(connection, deltas) -> None:
+    walks, cells = deltas
+    walk_rows = [
+        {"walk_id": k[0], "area_key": k[1], "month": k[2], "safety_sum": v[0], "safety_count": v[1]}
+        for k, v in walks.items()
+        if any(v)
+    ]
+    upsert_add(connection, WalkMonth.__table__, ["walk_id", "area_key", "month"], walk_rows)
+    cell_rows = [
+        {"month": k[0], "area_key": k[1], "cy": k[2], "cx": k[3], "category": k[4], "count": v}
+        for k, v in cells.items()
+        if v
+    ]
+    keys = ["cy", "cx", "month", "area_key", "category"]
+    upsert_add(connection, CellMonth.__table__, keys, cell_rows)
+
+
+def _changed(obj, name: str) -> bool:
+    history = inspect(obj).attrs[name].history
+    return bool(history.added or history.deleted)
+
+
+def _affected_ids(session: Session) -> set[int]:
+    """Ids of stored observations whose rows may change in this flush."""
+    ids: set[int] = set()
+    walk_ids: set[int] = set()
+    area_ids: set[int] = set()
+    for obj in session.deleted:
+        if isinstance(obj, Observation) and obj.id is not None:
+            ids.add(obj.id)
+        elif isinstance(obj, Walk) and obj.id is not None:
+            walk_ids.add(obj.id)
+        elif isinstance(obj, Area) and obj.id is not None:
+            area_ids.add(obj.id)
+    for obj in session.dirty:
+        if isinstance(obj, Observation) and obj.id is not None:
+            if any(_changed(obj, name) for name in TRACKED):
+                ids.add(obj.id)
+        elif isinstance(obj, Walk) and obj.id is not None and _changed(obj, "area_id"):
+            walk_ids.add(obj.id)
+    if walk_ids or area_ids:
+        query = select(Observation.id).where(
+            Observation.walk_id.in_(sorted(walk_ids))
+            | Observation.area_id.in_(sorted(area_ids))
+            | Observation.walk_id.in_(select(Walk.id).where(Walk.area_id.in_(sorted(area_ids))))
+        )
+        ids.update(session.connection().scalars(query))
+    return ids
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context, _instances) -> None:
+    if not session.info.get("observation_summary", True):
+        return
+    ids = _affected_ids(session)
+    new = [o for o in session.new if isinstance(o, Observation)]
+    if not ids and not new:
+        return
+    deltas = _new_deltas()
+    if ids:
+        _read(session.connection(), deltas, ids, -1)
+    session.info.setdefault(_PENDING, []).append((ids, new, deltas))
+
+
+def python_cell(dialect: str, lat: float, lon: float) -> tuple[int, int]:
+    """hot_cell() computed here, as the engine computes it: the same double division, then
+    SQLite's round() (half away from zero) or PostgreSQL's round(double) (half to even)."""
+
+    def rounded(q: float) -> int:
+        if dialect == "sqlite":
+            return int(q + 0.5) if q >= 0 else int(q - 0.5)
+        return int(round(q))
+
+    return rounded(lat / LAT_STEP), rounded(lon / LON_STEP)
+
+
+def _new_state(session: Session, dialect: str, obs: Observation):
+    """A new observation's summary state from memory (a submission costs no SELECT); None when
+    its walk's area is not known here."""
+    area = obs.area_id
+    if area is None and obs.walk_id is not None:
+        walk = session.identity_map.get((Walk, (obs.walk_id,), None))
+        if walk is None or "area_id" not in walk.__dict__:
+            return None
+        area = walk.area_id
+    if obs.created_at is None or obs.category is None:
+        return None
+    cy = cx = None
+    if obs.lat is not None and obs.lon is not None:
+        cy, cx = python_cell(dialect, obs.lat, obs.lon)
+    return obs.created_at, obs.category, obs.safety, obs.walk_id, area or 0, cy, cx
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
+    for ids, new, deltas in session.info.pop(_PENDING, []):
+        connection = session.connection()
+        after = set(ids)
+        states = []
+        for obs in new:
+            if obs.id is None:
+                continue
+            state = _new_state(session, connection.dialect.name, obs)
+            if state is None or obs.id in after:
+                after.add(obs.id)
+            else:
+                states.append(state)
+        _add(deltas, states, +1)
+        _read(connection, deltas, after, +1)
+        apply_deltas(connection, deltas)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_statement(state):
+    """UPDATE/DELETE statements on observations or walks: before/after reads around them."""
+    model = state.bind_mapper.class_ if state.bind_mapper is not None else None
+    if not (state.is_update or state.is_delete) or model not in (Observation, Walk):
+        return None
+    connection = state.session.connection()
+    where = state.statement.whereclause
+    rows = select(model.id) if where is None else select(model.id).where(where)
+    if model is Walk:
+        rows = select(Observation.id).where(Observation.walk_id.in_(rows))
+    ids = set(connection.scalars(rows))
+    deltas = _new_deltas()
+    _read(connection, deltas, ids, -1)
+    result = state.invoke_statement()
+    _read(connection, deltas, ids, +1)
+    apply_deltas(connection, deltas)
+    return result
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session: Session, _previous) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def rebuild(connection) -> int:
+    """Recount both tables from the observations; returns the rows written."""
+    connection.execute(WalkMonth.__table__.delete())
+    connection.execute(CellMonth.__table__.delete())
+    deltas = _new_deltas()
+    query = _state_query().execution_options(yield_per=5000)
+    _add(deltas, connection.execute(query), +1)
+    apply_deltas(connection, deltas)
+    return len(deltas[0]) + len(deltas[1])
