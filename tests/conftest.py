@@ -201,6 +201,14 @@ def auth(client):
     return AuthActions(client)
 
 
+@pytest.fixture
+def coordinator(client, auth):
+    """`client` logged in as a coordinator, reading the pages in English."""
+    english(client)
+    auth.login("coordinator")
+    return client
+
+
 def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
         r'name="csrf_token" value="([^"]+)"', html

@@ -195,10 +195,12 @@ def _observation_rows(scope: _Scope) -> Select:
     return query.where(or_(*_picks(Observation, Observation.walk_id, scope)))
 
 
-def _issue_rows(scope: _Scope) -> Select:
+def issue_area_rows() -> Select:
+    """(id, area_id, lat, lon, preferred area) of issues: the preferred area is the issue's
+    own walk's, else the first observation's walk's (triage takes that one when the issue spans
+    several walks). Shared with triage/issue_spans.py, which keeps the area in step."""
     own_walk = aliased(Walk)
     obs_walk = aliased(Walk)
-    # Triage takes the first observation's walk area when the issue spans several walks.
     via_observations = (
         select(obs_walk.area_id)
         .join(Observation, Observation.walk_id == obs_walk.id)
@@ -209,9 +211,13 @@ def _issue_rows(scope: _Scope) -> Select:
         .scalar_subquery()
     )
     preferred = func.coalesce(own_walk.area_id, via_observations)
-    query = select(Issue.id, Issue.area_id, Issue.lat, Issue.lon, preferred).outerjoin(
+    return select(Issue.id, Issue.area_id, Issue.lat, Issue.lon, preferred).outerjoin(
         own_walk, own_walk.id == Issue.walk_id
     )
+
+
+def _issue_rows(scope: _Scope) -> Select:
+    query = issue_area_rows()
     picks = _picks(Issue, Issue.walk_id, scope)
     if scope.walk_ids and scope.sweep != "all":
         on_walks = select(Observation.issue_id).where(Observation.walk_id.in_(scope.walk_ids))

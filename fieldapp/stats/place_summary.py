@@ -22,14 +22,13 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Integer, cast, event, func, inspect, literal_column, select
+from sqlalchemy import Integer, cast, event, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from fieldapp.areas.models import Area
 from fieldapp.capture.models import Observation
 from fieldapp.db import upsert_add
 from fieldapp.stats.models import CellMonth, WalkMonth
-from fieldapp.stats.summary import month_key
+from fieldapp.stats.summary import affected_observation_ids, month_key
 from fieldapp.walks.models import Walk
 
 # ~100 m cells: a degree of latitude is 111.3 km; longitude degrees shrink with the latitude,
@@ -109,44 +108,11 @@ def apply_deltas(connection, deltas) -> None:
     upsert_add(connection, CellMonth.__table__, keys, cell_rows)
 
 
-def _changed(obj, name: str) -> bool:
-    history = inspect(obj).attrs[name].history
-    return bool(history.added or history.deleted)
-
-
-def _affected_ids(session: Session) -> set[int]:
-    """Ids of stored observations whose rows may change in this flush."""
-    ids: set[int] = set()
-    walk_ids: set[int] = set()
-    area_ids: set[int] = set()
-    for obj in session.deleted:
-        if isinstance(obj, Observation) and obj.id is not None:
-            ids.add(obj.id)
-        elif isinstance(obj, Walk) and obj.id is not None:
-            walk_ids.add(obj.id)
-        elif isinstance(obj, Area) and obj.id is not None:
-            area_ids.add(obj.id)
-    for obj in session.dirty:
-        if isinstance(obj, Observation) and obj.id is not None:
-            if any(_changed(obj, name) for name in TRACKED):
-                ids.add(obj.id)
-        elif isinstance(obj, Walk) and obj.id is not None and _changed(obj, "area_id"):
-            walk_ids.add(obj.id)
-    if walk_ids or area_ids:
-        query = select(Observation.id).where(
-            Observation.walk_id.in_(sorted(walk_ids))
-            | Observation.area_id.in_(sorted(area_ids))
-            | Observation.walk_id.in_(select(Walk.id).where(Walk.area_id.in_(sorted(area_ids))))
-        )
-        ids.update(session.connection().scalars(query))
-    return ids
-
-
 @event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, _context, _instances) -> None:
     if not session.info.get("observation_summary", True):
         return
-    ids = _affected_ids(session)
+    ids = affected_observation_ids(session, TRACKED)
     new = [o for o in session.new if isinstance(o, Observation)]
     if not ids and not new:
         return

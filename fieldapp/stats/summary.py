@@ -97,8 +97,10 @@ def apply_deltas(connection, deltas: dict) -> None:
     )
 
 
-def _affected_ids(session: Session) -> set[int]:
-    """Ids of stored observations whose summary row may change in this flush."""
+def affected_observation_ids(session: Session, tracked: Iterable[str] = TRACKED) -> set[int]:
+    """Ids of stored observations whose summary rows may change in this flush: deleted ones,
+    ones with a `tracked` column changed, and those of a deleted or re-areaed walk or a deleted
+    area (their area comes from there). Shared by every per-observation summary."""
     ids: set[int] = set()
     walk_ids: set[int] = set()
     area_ids: set[int] = set()
@@ -111,7 +113,7 @@ def _affected_ids(session: Session) -> set[int]:
             area_ids.add(obj.id)
     for obj in session.dirty:
         if isinstance(obj, Observation) and obj.id is not None:
-            if any(_changed(obj, name) for name in TRACKED):
+            if any(_changed(obj, name) for name in tracked):
                 ids.add(obj.id)
         elif isinstance(obj, Walk) and obj.id is not None and _changed(obj, "area_id"):
             walk_ids.add(obj.id)
@@ -170,7 +172,7 @@ def _cascading_deletes(session: Session) -> bool:
 def _before_flush(session: Session, _context, _instances) -> None:
     if not session.info.get("observation_summary", True):
         return
-    ids = _affected_ids(session)
+    ids = affected_observation_ids(session)
     new = [o for o in session.new if isinstance(o, Observation)]
     if not ids and not new:
         return

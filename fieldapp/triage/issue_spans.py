@@ -25,10 +25,10 @@ the same in SQL).
 from __future__ import annotations
 
 from sqlalchemy import event, func, inspect, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from fieldapp.areas.assign import area_for_point
+from fieldapp.areas.assign import area_for_point, issue_area_rows
 from fieldapp.capture.models import Observation
 from fieldapp.triage.models import Issue
 from fieldapp.walks.models import Walk
@@ -79,24 +79,8 @@ def _issues_on_walks(connection, walk_ids: set[int]) -> set[int]:
 
 
 def _area_rows(ids: list[int]):
-    """(id, area_id, lat, lon, preferred area) as assign.py's _issue_rows reads them."""
-    own_walk = aliased(Walk)
-    obs_walk = aliased(Walk)
-    via_observations = (
-        select(obs_walk.area_id)
-        .join(Observation, Observation.walk_id == obs_walk.id)
-        .where(Observation.issue_id == Issue.id, obs_walk.area_id.is_not(None))
-        .order_by(Observation.id)
-        .limit(1)
-        .correlate(Issue)
-        .scalar_subquery()
-    )
-    preferred = func.coalesce(own_walk.area_id, via_observations)
-    return (
-        select(Issue.id, Issue.area_id, Issue.lat, Issue.lon, preferred)
-        .outerjoin(own_walk, own_walk.id == Issue.walk_id)
-        .where(Issue.id.in_(ids))
-    )
+    """(id, area_id, lat, lon, preferred area) of these issues, as area assignment reads them."""
+    return issue_area_rows().where(Issue.id.in_(ids))
 
 
 def recompute(session: Session, issue_ids: set[int]) -> None:

@@ -20,13 +20,6 @@ WALK = {
 
 
 @pytest.fixture
-def coordinator(client, auth, kit):
-    kit.english(client)
-    auth.login("coordinator")
-    return client
-
-
-@pytest.fixture
 def areas(app):
     return {"estate": make_area("Løvvangen", ESTATE), "courtyard": make_area("Gården", COURTYARD)}
 

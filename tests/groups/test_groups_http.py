@@ -34,13 +34,6 @@ def _group(area=None, name="Tryghedsgruppen Løvvangen") -> LocalGroup:
     return group
 
 
-@pytest.fixture
-def coordinator(client, auth, kit):
-    kit.english(client)
-    auth.login("coordinator")
-    return client
-
-
 def test_groups_are_for_coordinators(client, auth, app):
     group = _group()
     assert "/login" in client.get("/groups/").headers["Location"]

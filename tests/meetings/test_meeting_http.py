@@ -27,13 +27,6 @@ PAGES = (
 )
 
 
-@pytest.fixture
-def coordinator(client, auth, kit):
-    kit.english(client)
-    auth.login("coordinator")
-    return client
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_management_pages_need_a_login(client, app, path):
     meeting, _lamp, _door = meeting_with_findings()

@@ -6,19 +6,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from meeting_fixtures import make_group, make_meeting
 
 from fieldapp.meetings.services import MEETINGS_PER_PAGE
 
 T0 = datetime(2026, 9, 1, 17, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def coordinator(client, auth, kit):
-    kit.english(client)
-    auth.login("coordinator")
-    return client
 
 
 def titles(html: str) -> list[str]:

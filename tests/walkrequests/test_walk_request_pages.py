@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from request_fixtures import KAROLINELUNDEN
 
 from fieldapp.extensions import db
@@ -14,13 +13,6 @@ from fieldapp.walkrequests.models import WalkRequest
 from fieldapp.walkrequests.services import REQUESTS_PER_PAGE
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def coordinator(client, auth, kit):
-    kit.english(client)
-    auth.login("coordinator")
-    return client
 
 
 def add_requests(n: int, status: str = "new") -> list[WalkRequest]:

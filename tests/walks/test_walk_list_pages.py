@@ -14,13 +14,6 @@ from fieldapp.walks.services import WALKS_PER_PAGE
 T0 = datetime(2026, 6, 1, 17, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-def coordinator(client, auth, kit):
-    kit.english(client)
-    auth.login("coordinator")
-    return client
-
-
 def titles(html: str) -> list[str]:
     return re.findall(r'<h2><a href="/walks/\d+">([^<]+)</a></h2>', html)
 

@@ -8,7 +8,6 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from fieldapp.audit.models import AuditEntry
@@ -18,13 +17,6 @@ from fieldapp.walks.models import Participant
 from fieldapp.walks.views import OBSERVATIONS_PER_PAGE
 
 T0 = datetime(2026, 6, 1, 17, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def coordinator(client, auth, kit):
-    kit.english(client)
-    auth.login("coordinator")
-    return client
 
 
 def card_ids(html: str) -> list[int]:

@@ -26,13 +26,6 @@ VALID = {
 }
 
 
-@pytest.fixture
-def coordinator(client, auth, kit):
-    kit.english(client)
-    auth.login("coordinator")
-    return client
-
-
 def walk_count() -> int:
     db.session.rollback()
     return db.session.scalar(select(func.count()).select_from(Walk))
