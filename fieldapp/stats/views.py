@@ -216,8 +216,9 @@ def _back(area_id: int | None) -> str:
 
 def _criterion_form(criterion: SuccessCriterion | None):
     form = CriterionForm(obj=criterion)
+    areas = list_areas(db.session)
     form.area_id.choices = [SelectChoice("", _("— the whole municipality —"))] + [
-        SelectChoice(str(a.id), a.name) for a in list_areas(db.session)
+        SelectChoice(str(a.id), a.name) for a in areas
     ]
     if criterion is None and request.method == "GET":
         raw = request.args.get("area", "")
@@ -225,7 +226,8 @@ def _criterion_form(criterion: SuccessCriterion | None):
             form.area_id.data = int(raw)
     # Only the chosen area's plan: on a POST the posted area (form.area_id.data is coerced
     # from the form data already); a changed area re-renders with its own items.
-    area_id = form.area_id.data if isinstance(form.area_id.data, int) else None
+    # Only an area of the list: a posted number of any size must not reach the database.
+    area_id = form.area_id.data if form.area_id.data in {a.id for a in areas} else None
     form.action_item_id.choices = [SelectChoice("", _("— none: mark it achieved by hand —"))] + [
         SelectChoice(str(item_id), label)
         for item_id, label in action_item_choices(db.session, area_id)

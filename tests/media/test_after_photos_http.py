@@ -120,7 +120,9 @@ def test_staff_resolve_with_after_photos_and_a_bad_file_keeps_the_text(setting) 
     assert photo.observation_id is None and photo.blur_regions  # the face was found
     kinds = [
         e.kind
-        for e in db.session.scalars(select(IssueEvent).where(IssueEvent.issue_id == issue.id))
+        for e in db.session.scalars(
+            select(IssueEvent).where(IssueEvent.issue_id == issue.id).order_by(IssueEvent.id)
+        )
     ]
     assert kinds[-1] == "photos"
 

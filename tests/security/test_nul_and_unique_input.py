@@ -1,4 +1,5 @@
-"""Inputs the form fuzzer found to give a 500: NUL characters and a non-ASCII duplicate name."""
+"""Inputs the form fuzzer found to give a 500: NUL characters, a non-ASCII duplicate name and an
+area number too large for the database."""
 
 from __future__ import annotations
 
@@ -34,3 +35,15 @@ def test_a_second_administration_with_a_non_ascii_name_is_refused_with_a_message
     assert resp.status_code == 400
     assert "already exists" in resp.get_data(as_text=True)
     assert len(db.session.scalars(select(Administration)).all()) == 1
+
+
+def test_an_area_number_too_large_for_the_database_is_refused_with_a_message(coordinator) -> None:
+    """The criterion form lists the chosen area's action items: a posted area id beyond a
+    64-bit integer must get the form's error, not reach the database (SQLite raised an
+    OverflowError)."""
+    resp = coordinator.post(
+        "/stats/criteria/new",
+        data={"name": "Tre indsatser", "shape": "milestone", "area_id": str(2**70)},
+    )
+    assert resp.status_code == 400
+    assert "Choose an option from the list." in resp.get_data(as_text=True)
