@@ -157,6 +157,8 @@ class IssueEvent(Base):
     __table_args__ = (
         # Closings per month on the analyses page: status events in a period, by target status.
         Index("ix_issue_event_kind_status_at", "kind", "to_status", "at", "issue_id"),
+        # One issue's last event to a status (stats/issue_times.last_event) in one seek.
+        Index("ix_issue_event_issue_status_at", "issue_id", "kind", "to_status", "at"),
     )
 
     issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), index=True)

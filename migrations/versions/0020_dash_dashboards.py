@@ -51,6 +51,9 @@ INDEXES = (
         ["status", "area_id", "created_at", "resolve_us"],
     ),
     ("ix_issue_event_kind_status_at", "issue_event", ["kind", "to_status", "at", "issue_id"]),
+    # An issue's last event to a status (stats/issue_times.last_event) in one seek; without it
+    # SQLite answered MAX(at) by walking the index above backwards through every issue's events.
+    ("ix_issue_event_issue_status_at", "issue_event", ["issue_id", "kind", "to_status", "at"]),
     (
         "ix_observation_created_cover",
         "observation",
