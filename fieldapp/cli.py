@@ -116,26 +116,29 @@ def register(app: Flask) -> None:
 
     @app.cli.command("stats-summary")
     def stats_summary_command() -> None:
-        """Recount the dashboards' summaries, the issues' resolution times and the map's cells.
+        """Recount the dashboards' summaries, the issues' resolution times, observed times and
+        areas, and the map's cells.
 
         Every change through the app keeps it in step; this is for after bulk SQL (imports,
         hand fixes) that bypassed the app.
         """
         from fieldapp.stats import issue_times, place_summary
         from fieldapp.stats.summary import rebuild
-        from fieldapp.triage import map_summary
+        from fieldapp.triage import issue_spans, map_summary
 
         rows = rebuild(db.session)
         connection = db.session.connection()
         map_summary.rebuild(connection)
         place_rows = place_summary.rebuild(connection)
         resolved = issue_times.rebuild(connection)
+        spans = issue_spans.refresh(db.session)
         db.session.commit()
         click.echo(f"Observation summary recounted: {rows} rows; map cells recounted.")
         click.echo(
             f"Walk and hot-spot summaries recounted: {place_rows} rows; "
             f"resolution times of {resolved} issues recomputed."
         )
+        click.echo(f"Observed times and areas of {spans} issues recomputed.")
 
     @app.cli.command("create-api-client")
     @click.argument("name")

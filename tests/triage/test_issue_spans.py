@@ -322,3 +322,25 @@ def test_an_issue_with_nothing_to_locate_it_keeps_the_area_it_was_given(coordina
     stored = db.session.get(Issue, issue.id)
     assert (stored.area_id, stored.first_observed_at) == (places["east"].id, D2)
     assert _listed(coordinator, area=places["east"].id, **{"from": "2026-03-10"}) == {issue.id}
+
+
+def test_stats_summary_recomputes_spans_after_sql_past_the_app(coordinator, places, runner):
+    """`flask stats-summary` is the command for after bulk SQL that bypassed the app: it puts
+    the issues' stored span and area right again, and the lists follow."""
+    p = places
+    a = make_obs(walk=p["walk_west"], lat=p["in_west"][0], lon=p["in_west"][1], created_at=D1)
+    b = make_obs(walk=p["walk_west"], lat=p["in_west"][0], lon=p["in_west"][1], created_at=D3)
+    issue_id = _create(coordinator, a, b)
+    with db.engine.begin() as conn:  # a hand fix, past the ORM and its events
+        conn.execute(
+            update(Issue.__table__)
+            .where(Issue.__table__.c.id == issue_id)
+            .values(first_observed_at=None, last_observed_at=None, area_id=None)
+        )
+    db.session.expire_all()
+    assert issue_id not in _listed(coordinator, area=p["west"].id)
+    result = runner.invoke(args=["stats-summary"])
+    assert result.exit_code == 0, result.output
+    assert "Observed times and areas of 1 issues recomputed." in result.output
+    assert issue_id in _listed(coordinator, area=p["west"].id)
+    assert_lists_match_recount(coordinator)
