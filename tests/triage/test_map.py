@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from triage_factories import (
     LAT,
     LON,
@@ -23,8 +21,9 @@ from fieldapp.extensions import db
 from fieldapp.geo import grid_cell
 from fieldapp.triage import map_queries, map_summary
 from fieldapp.triage.duplicates import merge_into
-from fieldapp.triage.models import Issue, MapCell
+from fieldapp.triage.models import MapCell
 from fieldapp.triage.workflow import Actor, change_status
+from tests.stats.summary_checks import recounted_cells, stored_cells
 
 
 def geojson(client, query: str) -> dict:
@@ -153,31 +152,6 @@ def test_cluster_size_grows_as_the_map_zooms_out() -> None:
     sizes = [map_queries.cluster_factors(z) for z in range(8, 17)]
     assert all(a[1] >= b[1] for a, b in zip(sizes, sizes[1:], strict=False))
     assert sizes[-1] == (1, 1)
-
-
-def stored_cells() -> dict:
-    rows = db.session.scalars(select(MapCell))
-    return {
-        (r.kind, r.status, r.category, r.cy, r.cx): (r.count, r.sum_y, r.sum_x)
-        for r in rows
-        if r.count or r.sum_y or r.sum_x
-    }
-
-
-def recounted_cells() -> dict:
-    """map_cell computed here from every row, by hand."""
-    table: dict = defaultdict(lambda: [0, 0, 0])
-    items = [("o", "", o) for o in db.session.scalars(select(Observation)) if o.issue_id is None]
-    items += [("i", i.status, i) for i in db.session.scalars(select(Issue))]
-    for kind, status, item in items:
-        if item.lat is None:
-            continue
-        gy, gx = grid_cell(item.lat, item.lon)
-        entry = table[(kind, status, item.category, gy // 10, gx // 10)]
-        entry[0] += 1
-        entry[1] += gy
-        entry[2] += gx
-    return {k: tuple(v) for k, v in table.items()}
 
 
 def test_map_cells_follow_creates_triage_moves_and_deletes(client) -> None:
