@@ -28,7 +28,11 @@ from sqlalchemy.orm import Session
 from fieldapp.capture.models import Observation
 from fieldapp.db import upsert_add
 from fieldapp.stats.models import CellMonth, WalkMonth
-from fieldapp.stats.summary import affected_observation_ids, month_key
+from fieldapp.stats.summary import (
+    affected_observation_ids,
+    bulk_statement_observation_ids,
+    month_key,
+)
 from fieldapp.walks.models import Walk
 
 # ~100 m cells: a degree of latitude is 111.3 km; longitude degrees shrink with the latitude,
@@ -173,15 +177,10 @@ def _after_flush(session: Session, _context) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state):
     """UPDATE/DELETE statements on observations or walks: before/after reads around them."""
-    model = state.bind_mapper.class_ if state.bind_mapper is not None else None
-    if not (state.is_update or state.is_delete) or model not in (Observation, Walk):
+    ids = bulk_statement_observation_ids(state)
+    if ids is None:
         return None
     connection = state.session.connection()
-    where = state.statement.whereclause
-    rows = select(model.id) if where is None else select(model.id).where(where)
-    if model is Walk:
-        rows = select(Observation.id).where(Observation.walk_id.in_(rows))
-    ids = set(connection.scalars(rows))
     deltas = _new_deltas()
     _read(connection, deltas, ids, -1)
     result = state.invoke_statement()

@@ -202,19 +202,28 @@ def _after_flush(session: Session, _context) -> None:
         apply_deltas(connection, deltas)
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _bulk_statement(state):
-    """UPDATE/DELETE statements on observations or walks (e.g. areas.assign moving findings
-    into a new area): the same before/after reads around the statement itself."""
+def bulk_statement_observation_ids(state) -> set[int] | None:
+    """For an UPDATE or DELETE statement on observations or walks (a do_orm_execute state),
+    the ids of the observations it may change, read before it runs; None for any other
+    statement. Shared by every per-observation summary."""
     model = state.bind_mapper.class_ if state.bind_mapper is not None else None
     if not (state.is_update or state.is_delete) or model not in (Observation, Walk):
         return None
-    connection = state.session.connection()
     where = state.statement.whereclause
     rows = select(model.id) if where is None else select(model.id).where(where)
     if model is Walk:
         rows = select(Observation.id).where(Observation.walk_id.in_(rows))
-    ids = set(connection.scalars(rows))
+    return set(state.session.connection().scalars(rows))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_statement(state):
+    """UPDATE/DELETE statements on observations or walks (e.g. areas.assign moving findings
+    into a new area): the same before/after reads around the statement itself."""
+    ids = bulk_statement_observation_ids(state)
+    if ids is None:
+        return None
+    connection = state.session.connection()
     deltas: dict = defaultdict(lambda: [0, 0, 0])
     _read(connection, deltas, ids, -1)
     result = state.invoke_statement()
