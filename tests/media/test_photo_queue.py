@@ -36,16 +36,6 @@ from fieldapp.media.views import get_storage
 PENDING = "is being processed"
 
 
-@pytest.fixture
-def queued(app, monkeypatch, tmp_path):
-    """Queue mode with an upload directory of this test's own, so its files can be counted."""
-    monkeypatch.setitem(app.config, "PHOTO_PROCESSING", "queue")
-    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
-    app.extensions.pop("fieldapp_storage", None)
-    yield app
-    app.extensions.pop("fieldapp_storage", None)
-
-
 def only_photo() -> Photo:
     db.session.rollback()
     (photo,) = db.session.scalars(select(Photo))

@@ -57,15 +57,6 @@ def test_end_markers_before_the_scan_or_data_after_the_end_do_not_fool_it() -> N
     assert code(jpeg() + b"\x00\x00ftypmp42" + bytes(5000)) is None  # a motion photo's video
 
 
-@pytest.fixture
-def queued(app, monkeypatch, tmp_path):
-    monkeypatch.setitem(app.config, "PHOTO_PROCESSING", "queue")
-    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
-    app.extensions.pop("fieldapp_storage", None)
-    yield app
-    app.extensions.pop("fieldapp_storage", None)
-
-
 def test_the_capture_form_answers_400_and_stores_nothing(queued, client, participant) -> None:
     walk = participant
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
