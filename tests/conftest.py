@@ -202,6 +202,17 @@ def auth(client):
 
 
 @pytest.fixture
+def queued(app, monkeypatch, tmp_path):
+    """Photos processed by the worker (PHOTO_PROCESSING=queue, as in production), with an upload
+    directory of this test's own, so its files can be counted."""
+    monkeypatch.setitem(app.config, "PHOTO_PROCESSING", "queue")
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    app.extensions.pop("fieldapp_storage", None)
+    yield app
+    app.extensions.pop("fieldapp_storage", None)
+
+
+@pytest.fixture
 def coordinator(client, auth):
     """`client` logged in as a coordinator, reading the pages in English."""
     english(client)
