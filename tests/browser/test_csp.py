@@ -9,6 +9,7 @@ must not run anywhere they are shown, maps included.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from fieldapp.demo import DEMO_ACCOUNTS
 from fieldapp.extensions import db
@@ -123,7 +124,15 @@ def test_xss_payloads_in_free_text_do_not_run_on_pages_or_maps(live, runner, new
                     continue  # still clusters at that zoom: choose one again
         markers = page.locator(".leaflet-marker-icon:not(.marker-cluster):not(.tri-cluster)")
         if markers.count():
-            markers.first.click(force=True)
+            # The triage map redraws its points once a zoom settles: a point replaced while it
+            # was being clicked is clicked again (the fresh one).
+            for attempt in range(3):
+                try:
+                    markers.first.click(force=True, timeout=4000)
+                    break
+                except PlaywrightTimeoutError:
+                    if attempt == 2:
+                        raise
             page.locator(".leaflet-popup").wait_for()
             assert page.locator(".leaflet-popup img[src=x]").count() == 0, path
     assert not dialogs, "\n".join(dialogs)
