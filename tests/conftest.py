@@ -10,6 +10,7 @@ import os
 import re
 import sqlite3
 import sys
+import time
 
 import factories
 import pytest
@@ -319,13 +320,29 @@ def _engines_seen():
         engine.dispose()
 
 
+def _checked_out(engine) -> int:
+    checkedout = getattr(engine.pool, "checkedout", None)
+    return checkedout() if checkedout else 0
+
+
 @pytest.fixture(autouse=True)
 def _close_pooled_connections(_engines_seen):
-    """Dispose the engines first used in this test, such as that of an app the test built itself."""
+    """Dispose the engines first used in this test, such as that of an app the test built itself.
+
+    A connection still checked out once the test and its fixtures are done fails this test:
+    disposing would orphan it, and the garbage collector would close it later with a
+    ResourceWarning in some unrelated test.
+    """
     before = set(_engines_seen)
     yield
-    for engine in set(_engines_seen) - before:
+    engines = set(_engines_seen)
+    deadline = time.monotonic() + 5
+    while any(_checked_out(e) for e in engines) and time.monotonic() < deadline:
+        time.sleep(0.05)  # a thread the test started may be returning its connection
+    leaks = {str(e.url): _checked_out(e) for e in engines if _checked_out(e)}
+    for engine in engines - before:
         engine.dispose()
+    assert not leaks, f"database connections left checked out after the test: {leaks}"
 
 
 # Captured now: pytest drops "conftest" from sys.modules before importing each folder's own

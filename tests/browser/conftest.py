@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+from werkzeug.serving import ThreadedWSGIServer
 
 from fieldapp import create_app
 
@@ -50,21 +50,72 @@ def live_app(db_url, _migrated_app, tmp_path_factory):
     )
 
 
+class LiveServer(ThreadedWSGIServer):
+    """The threaded dev server, counting the requests its threads are still handling.
+
+    A test's browser is closed before the database is emptied and the test's engines disposed,
+    but a request the server already received (a photo poll, a service-worker fetch) may still
+    be running. Emptying under it would let its rows leak into the next test, and disposing its
+    engine would orphan its pooled connection, which the garbage collector closes later with a
+    ResourceWarning in whichever test is running then. Threads are counted rather than WSGI
+    calls because werkzeug skips a response's close() when the client resets the connection.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.running = 0
+        self.changed = threading.Condition()
+
+    def process_request(self, request, client_address):
+        with self.changed:
+            self.running += 1
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._finished()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._finished()
+
+    def _finished(self) -> None:
+        with self.changed:
+            self.running -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float = 15.0) -> None:
+        with self.changed:
+            if not self.changed.wait_for(lambda: self.running == 0, timeout=timeout):
+                raise AssertionError(f"{self.running} live-server requests still running")
+
+
 @pytest.fixture(scope="session")
-def live_server(live_app):
-    app = live_app
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def live_http(live_app):
+    server = LiveServer("127.0.0.1", 0, live_app)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield server
     server.shutdown()
     thread.join(timeout=5)
 
 
+@pytest.fixture(scope="session")
+def live_server(live_http):
+    return f"http://127.0.0.1:{live_http.server_port}"
+
+
 @pytest.fixture
-def live(app, live_server):
-    """The live server's URL; depending on `app` empties the database after the test."""
-    return live_server
+def live(app, live_server, live_http):
+    """The live server's URL; depending on `app` empties the database after the test.
+
+    Browser contexts depend on this fixture, so they are closed before it waits for the
+    server's last requests, and that happens before `app` empties the tables.
+    """
+    yield live_server
+    live_http.wait_until_idle()
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +137,7 @@ def _no_tiles(context):
 
 
 @pytest.fixture
-def new_context(browser):
+def new_context(browser, live):
     """Factory for browser contexts (a phone by default); all are closed after the test."""
     contexts = []
 
