@@ -219,7 +219,14 @@ def process_photo(
         im, source_format = _open(data, max_pixels)
         with im:
             icc = _rgb_icc(im.info)
-            web = _web_image(im, web_long_side)
+            try:
+                web = _web_image(im, web_long_side)
+            except PhotoRejected:
+                # Said as check_photo says it, so the inline pipeline (small installs without
+                # a worker) tells the phone to send the photo again rather than "not a photo".
+                if source_format == "JPEG" and jpeg_cut_short(data):
+                    raise PhotoRejected("truncated", "no end-of-image marker") from None
+                raise
     regions = detect_regions(web) if blur else []
     public = _public(web, regions, thumb_long_side, quality, icc)
     # Nothing blurred: the original is the very same JPEG, so do not encode it twice.

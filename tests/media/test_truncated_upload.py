@@ -73,6 +73,18 @@ def test_the_capture_form_answers_400_and_stores_nothing(queued, client, partici
     assert list(get_storage().names()) == []
 
 
+def test_without_a_worker_the_capture_form_says_the_same(client, participant) -> None:
+    """Inline processing (the test app's setting, small installs) decodes the photo in the
+    request; a cut-off one gets the same message, not "not a photo we can read"."""
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    resp = post_observation(client, participant, [(jpeg()[:2000], "IMG_9.jpg")], text="Mørkt")
+    assert resp.status_code == 400
+    page = resp.get_data(as_text=True)
+    assert "The photo IMG_9.jpg was not added: the file is incomplete" in page
+    assert "Mørkt" in page
+    assert db.session.scalar(select(func.count()).select_from(Observation)) == 0
+
+
 def test_the_outbox_api_saves_the_observation_and_lists_the_refused_photo(
     queued, client, participant
 ) -> None:
