@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from fieldapp.forms_common import OptionalFloat, check_position
+from fieldapp.forms_common import CachedTranslationsMeta, OptionalFloat, check_position
 from fieldapp.taxonomy import CATEGORIES, SAFETY_SCALE, SEVERITIES
 
 
@@ -27,6 +27,9 @@ def _optional_int(value):
 
 
 class ObservationForm(FlaskForm):
+    class Meta(CachedTranslationsMeta):
+        pass
+
     category = RadioField(
         _l("What is it about?"),
         choices=[SelectChoice(c.code, _l(c.label)) for c in CATEGORIES],
