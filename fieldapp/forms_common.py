@@ -2,52 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
-
-from babel import support
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import FloatField, ValidationError
-from wtforms.i18n import messages_path
 
 from fieldapp.geo import InvalidPosition, validate_position
-
-
-@cache
-def _wtforms_catalogue(locale: str) -> support.NullTranslations:
-    return support.Translations.load(messages_path(), [locale], domain="wtforms")
-
-
-class _RequestLocaleTranslations:
-    """WTForms' own messages ("Not a valid choice." …) in the request's language.
-
-    Flask-WTF's default loads the catalogue from disk for every request and asks for it again
-    for every field without a label, which was a fifth of building the capture form (bench/
-    submit_cpu.py); the catalogues are loaded once per language here, and Flask-Babel keeps the
-    request's locale, so a lookup is a dictionary hit.
-    """
-
-    @staticmethod
-    def _catalogue() -> support.NullTranslations:
-        return _wtforms_catalogue(str(get_locale()))
-
-    def gettext(self, string: str) -> str:
-        return self._catalogue().ugettext(string)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self._catalogue().ungettext(singular, plural, n)
-
-
-WTFORMS_TRANSLATIONS = _RequestLocaleTranslations()
-
-
-class CachedTranslationsMeta:
-    """Form Meta for a form built on every request of a hot path (the capture form):
-    the same WTForms messages and languages as Flask-WTF's default, without its per-request
-    catalogue load. Used as `class Meta(CachedTranslationsMeta)`."""
-
-    def get_translations(self, form):
-        return WTFORMS_TRANSLATIONS
 
 
 class OptionalFloat(FloatField):

@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from fieldapp.forms_common import CachedTranslationsMeta, OptionalFloat, check_position
+from fieldapp.forms_common import OptionalFloat, check_position
 from fieldapp.taxonomy import CATEGORIES, SAFETY_SCALE, SEVERITIES
 
 
@@ -27,9 +27,6 @@ def _optional_int(value):
 
 
 class ObservationForm(FlaskForm):
-    class Meta(CachedTranslationsMeta):
-        pass
-
     category = RadioField(
         _l("What is it about?"),
         choices=[SelectChoice(c.code, _l(c.label)) for c in CATEGORIES],
@@ -50,12 +47,16 @@ class ObservationForm(FlaskForm):
         validators=[Optional()],
         validate_choice=False,
     )
-    lat = OptionalFloat()
-    lon = OptionalFloat()
-    accuracy_m = OptionalFloat()
-    location_source = HiddenField(validators=[Optional(), Regexp(r"^(gps|map)$")])
+    # Every field has a label, even the hidden ones nobody sees: without one WTForms translates
+    # a default label made from the name, which asks for the request's language on every
+    # submission (bench/submit_cpu.py); now only an error message does.
+    lat = OptionalFloat(_l("Latitude"))
+    lon = OptionalFloat(_l("Longitude"))
+    accuracy_m = OptionalFloat("")
+    location_source = HiddenField("", validators=[Optional(), Regexp(r"^(gps|map)$")])
     photos = MultipleFileField(_l("Photos"))
     client_key = HiddenField(
+        "",
         default=lambda: uuid.uuid4().hex,
         validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{8,64}$")],
     )
