@@ -29,7 +29,7 @@ from fieldapp.extensions import db, limiter
 from fieldapp.media.photos import Upload
 from fieldapp.media.views import get_storage
 from fieldapp.walks.join_views import get_walk_by_token_or_404
-from fieldapp.walks.participation import current_participant
+from fieldapp.walks.participation import walk_and_participant_or_404
 
 bp = Blueprint("capture_api", __name__, url_prefix="/w/<token>/api")
 
@@ -84,8 +84,12 @@ def _result(summary: dict, created: bool, refused: list[dict], status: int):
     ), status
 
 
-def _repeat(observation: Observation, participant_id: int):
-    """The first result for a resent key; a key of someone else's observation reveals nothing."""
+def _repeat_or(client_key: str, participant_id: int):
+    """The first result for a resent key, or None for a new one; a key of someone else's
+    observation reveals nothing."""
+    observation = find_by_client_key(db.session, client_key)
+    if observation is None:
+        return None
     if observation.participant_id != participant_id:
         return jsonify(error=_("This observation cannot be sent. Please write it again.")), 409
     return _result(_summary(observation), created=False, refused=[], status=200)
@@ -96,11 +100,15 @@ def _repeat(observation: Observation, participant_id: int):
 def submit(token: str):
     """Create an observation from the outbox: 201, or 200 with the first result for a repeat.
 
+    A repeat is found by inserting: the unique client key refuses it, and only then is the first
+    observation read. Resends are rare, so no lookup before every insert; but a refusal (closed
+    walk, field errors) and photos to process, which cost far more than a lookup, look the key
+    up first, so that a resend still gets its receipt and never processes its photos again.
+
     :raise 404: unknown walk. Answers 403 (not joined on this phone), 409 (walk closed) and
         400 (field errors) in JSON.
     """
-    walk = get_walk_by_token_or_404(token)
-    participant = current_participant(walk)
+    walk, participant = walk_and_participant_or_404(token)
     if participant is None:
         return jsonify(
             error=_("This phone is no longer joined to the walk. Join again, then send."),
@@ -109,16 +117,20 @@ def submit(token: str):
     client_key = request.form.get("client_key", "")
     if not CLIENT_KEY.match(client_key):
         return jsonify(errors={"client_key": [_("The observation has no valid key.")]}), 400
-    existing = find_by_client_key(db.session, client_key)
-    if existing is not None:
-        return _repeat(existing, participant.id)
+    participant_id = participant.id  # a rollback below expires the participant
     if not walk.accepts_observations:
-        return jsonify(error=closed_message()), 409
+        return _repeat_or(client_key, participant_id) or (jsonify(error=closed_message()), 409)
     form = ObservationForm()
     if not form.validate():
         errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
-        return jsonify(error=_("Please check the form"), errors=errors), 400
-    photos, refused = _process_each(request.files.getlist(form.photos.name))
+        refusal = jsonify(error=_("Please check the form"), errors=errors), 400
+        return _repeat_or(client_key, participant_id) or refusal
+    files = request.files.getlist(form.photos.name)
+    if any(f and f.filename for f in files):
+        repeat = _repeat_or(client_key, participant_id)
+        if repeat:
+            return repeat
+    photos, refused = _process_each(files)
     try:
         observation, _created = create_observation(
             db.session, get_storage(), walk, participant, form.data, photos, key_checked=True
@@ -128,10 +140,10 @@ def submit(token: str):
     except WalkClosed:
         return jsonify(error=closed_message()), 409
     except IntegrityError:
-        # The same key sent twice at once: the other request won, answer with its result.
+        # A resend (or the same key sent twice at once): answer with the first result.
         db.session.rollback()
-        existing = find_by_client_key(db.session, client_key)
-        if existing is None:
+        repeat = _repeat_or(client_key, participant_id)
+        if repeat is None:
             raise
-        return _repeat(existing, participant.id)
+        return repeat
     return _result(summary, created=True, refused=refused, status=201)

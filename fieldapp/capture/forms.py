@@ -47,12 +47,16 @@ class ObservationForm(FlaskForm):
         validators=[Optional()],
         validate_choice=False,
     )
-    lat = OptionalFloat()
-    lon = OptionalFloat()
-    accuracy_m = OptionalFloat()
-    location_source = HiddenField(validators=[Optional(), Regexp(r"^(gps|map)$")])
+    # Every field has a label, even the hidden ones nobody sees: without one WTForms translates
+    # a default label made from the name, which asks for the request's language on every
+    # submission (bench/submit_cpu.py); now only an error message does.
+    lat = OptionalFloat(_l("Latitude"))
+    lon = OptionalFloat(_l("Longitude"))
+    accuracy_m = OptionalFloat("")
+    location_source = HiddenField("", validators=[Optional(), Regexp(r"^(gps|map)$")])
     photos = MultipleFileField(_l("Photos"))
     client_key = HiddenField(
+        "",
         default=lambda: uuid.uuid4().hex,
         validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{8,64}$")],
     )

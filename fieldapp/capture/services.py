@@ -23,7 +23,7 @@ class WalkClosed(Exception):
     """The walk no longer accepts observations."""
 
 
-# Built once: every submission looks its key up (bench/submit.py).
+# Built once: the capture form looks every key up (bench/submit.py).
 _BY_CLIENT_KEY = select(Observation).where(Observation.client_key == bindparam("key"))
 
 
@@ -128,8 +128,9 @@ def create_observation(
 
     A repeated client key returns the first observation unchanged (created=False), so a phone
     that resends after a lost response never makes a duplicate. `key_checked` says the caller
-    has just looked the key up and found nothing, which saves a second query on every submit;
-    a resend racing this one still hits the unique constraint.
+    answers a repeat itself, which saves a query on every submit: the capture form has looked
+    the key up, the outbox API (capture/api_views.py) inserts and resolves a repeat from the
+    unique constraint's IntegrityError. Either way a resend racing this one hits the constraint.
 
     :raise WalkClosed: the walk is closed.
     """

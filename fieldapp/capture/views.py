@@ -20,7 +20,7 @@ from fieldapp.extensions import db, limiter
 from fieldapp.media.views import get_storage
 from fieldapp.walks.join_views import get_walk_by_token_or_404
 from fieldapp.walks.models import Walk
-from fieldapp.walks.participation import current_participant
+from fieldapp.walks.participation import current_participant, walk_and_participant_or_404
 
 bp = Blueprint("capture", __name__, url_prefix="/w/<token>")
 
@@ -51,10 +51,9 @@ def _own_observation_or_404(walk: Walk, participant, observation_id: int) -> Obs
 @bp.route("/new", methods=["GET", "POST"])
 @limiter.limit("60 per minute", methods=["POST"])
 def new(token: str):
-    walk = get_walk_by_token_or_404(token)
-    participant, redirect_to_join = _participant_or_join(walk)
-    if redirect_to_join:
-        return redirect_to_join
+    walk, participant = walk_and_participant_or_404(token)  # one query, as the outbox API
+    if participant is None:
+        return redirect(url_for("join.join", token=walk.join_token))
     form = ObservationForm()
     if not walk.accepts_observations:
         return render_template(

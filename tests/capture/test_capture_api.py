@@ -231,19 +231,21 @@ def test_walk_pages_register_the_service_worker_and_staff_pages_do_not(client, w
 def test_a_submission_without_photo_makes_no_redundant_query_and_a_resend_still_returns_it(
     client, walk
 ) -> None:
-    """The walk, the participant, one key lookup, the area (this walk has none, so by position),
-    the INSERT and the summaries' upserts: no second key lookup in the service, no read-back of
-    the new row for the summaries, no reload of the observation or its photos after the commit
-    (bench/submit.py measures what that costs)."""
+    """The walk with the participant (one query), the area (this walk has none, so by
+    position), the INSERT and the summaries' upserts: no key lookup before the insert (the
+    unique key finds a resend), no read-back of the new row for the summaries, no reload of the
+    observation or its photos after the commit (bench/submit_cpu.py measures what that costs)."""
     from sqlalchemy import event
 
     statements: list[str] = []
+    first_select: list[str] = []
 
     def record(conn, cursor, statement, params, context, executemany) -> None:
         verb, _, rest = statement.partition(" ")
         if verb == "INSERT":
             statements.append(f"INSERT {rest.split()[1]}")
         elif verb == "SELECT":
+            first_select.append(statement)
             rest = re.sub(r"%\(\w+\)s(::\w+)?", "?", rest)  # PostgreSQL placeholders as SQLite
             statements.append(f"SELECT {rest.split('.', 1)[0]}")
 
@@ -255,10 +257,9 @@ def test_a_submission_without_photo_makes_no_redundant_query_and_a_resend_still_
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert resp.status_code == 201, resp.data
+    assert "JOIN participant" in first_select[0]
     assert statements == [
-        "SELECT walk",
-        "SELECT participant",
-        "SELECT observation",
+        "SELECT walk",  # joined with this phone's participant
         "SELECT area",
         "INSERT observation",
         # The dashboard and map summaries, kept in step in the same transaction: the new row
@@ -275,3 +276,59 @@ def test_a_submission_without_photo_makes_no_redundant_query_and_a_resend_still_
     assert again.status_code == 200
     assert again.get_json() == {**first, "created": False}
     assert count(Observation) == 1
+
+
+def test_a_resend_with_photos_gets_its_receipt_without_processing_them_again(
+    client, walk, monkeypatch
+) -> None:
+    from fieldapp.capture import api_views
+
+    processed: list[str] = []
+    real = api_views.process_uploads
+
+    def counting(files, **kwargs):
+        processed.extend(f.filename for f in files)
+        return real(files, **kwargs)
+
+    monkeypatch.setattr(api_views, "process_uploads", counting)
+    first = submit(client, walk, photos=[(jpeg(), "lampe.jpg")])
+    assert first.status_code == 201
+    again = submit(client, walk, photos=[(jpeg(), "lampe.jpg")])
+    assert again.status_code == 200
+    assert again.get_json() == {**first.get_json(), "created": False}
+    assert processed == ["lampe.jpg"]
+    assert count(Photo) == 1
+
+
+def test_a_resend_gets_its_receipt_even_if_its_fields_are_now_refused(client, walk) -> None:
+    """The first copy was saved; what the phone sends again is answered with it, not a 400."""
+    first = submit(client, walk)
+    assert first.status_code == 201
+    again = submit(client, walk, category="no-such-category")
+    assert again.status_code == 200
+    assert again.get_json() == {**first.get_json(), "created": False}
+    other_key = submit(client, walk, category="no-such-category", client_key="outbox-key-0002")
+    assert other_key.status_code == 400
+    assert count(Observation) == 1
+
+
+def test_the_phone_is_joined_per_walk(client, walk, make_walk, kit) -> None:
+    """The walk and the participant are read in one query: a phone joined to one walk is not
+    joined to another, and a participant id of one walk does not count on another."""
+    other = make_walk()
+    resp = submit(client, other, client_key="outbox-key-0002")
+    assert resp.status_code == 403
+    assert resp.get_json()["join_url"] == f"/j/{other.join_token}"
+
+    assert kit.join_walk(client, other).status_code == 302
+    assert submit(client, walk).status_code == 201
+    assert submit(client, other, client_key="outbox-key-0002").status_code == 201
+    first, second = db.session.scalars(select(Observation).order_by(Observation.id)).all()
+    assert first.walk_id == first.participant.walk_id == walk.id
+    assert second.walk_id == second.participant.walk_id == other.id
+
+    with client.session_transaction() as cookie:  # as if signed: the other walk's participant
+        cookie["participants"] = {str(other.id): first.participant_id}
+    resp = submit(client, other, client_key="outbox-key-0003")
+    assert resp.status_code == 403
+    assert count(Observation) == 2
