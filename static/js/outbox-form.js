@@ -178,8 +178,9 @@
       return undefined;
     }
     if (result.kind === "failed" && result.status === 400 && result.errors) {
-      // A plain post cannot carry photos kept on the phone: correct it here once more.
-      if (record.photos.length && editing) return outbox.render().then(function () {
+      // The page a plain post comes back with cannot refill a file input: with photos, the
+      // observation is corrected here, its photos kept on the phone.
+      if (record.photos.length) return outbox.render().then(function () {
         return loadForEdit(record.client_key);
       });
       return postPlainly(record);
@@ -209,7 +210,10 @@
   form.addEventListener("submit", function (event) {
     if (!ready || event.defaultPrevented) return; // capture.js may be asking about the position
     if (!form.querySelector('input[name="category"]:checked')) {
-      if (navigator.onLine !== false) return; // the server explains what is missing, as without JS
+      // Online, the server explains what is missing, as without JS; but its page would come
+      // back without the photos chosen or kept (a file input cannot be refilled), so with
+      // photos the phone says it here and keeps them.
+      if (navigator.onLine !== false && !chosenFiles().length && !editing) return;
       event.preventDefault();
       outbox.say(msg.msgChooseCategory, "error");
       var first = form.querySelector('input[name="category"]');

@@ -72,3 +72,49 @@ def test_a_refused_queued_observation_is_corrected_and_sent(
     assert observation.reporter_email == "anna@example.dk" and observation.email_consent
     assert len(observation.photos) == 1  # the photo kept on the phone came along
     assert outbox_keys(phone, walk) == []
+
+
+def test_online_a_photo_is_not_lost_to_a_missing_category_or_a_refused_field(
+    live, make_walk, new_context, tmp_path
+) -> None:
+    """Online, the server's page cannot give a chosen photo back (a file input cannot be
+    refilled): the phone asks for the category itself, and a field the server refuses is
+    corrected with the photo kept on the phone."""
+    walk = make_walk()
+    photo = tmp_path / "IMG_2043.jpg"
+    camera_jpeg(photo)
+    context = new_context(locale="en-GB", geolocation=GPS, permissions=["geolocation"])
+    phone = context.new_page()
+    join(phone, live, walk)
+    phone.get_by_label("Describe what you see").fill("Hullet i hegnet er blevet større.")
+    phone.get_by_role("button", name="Use my position").click()
+    expect(phone.locator("input[name=lat]")).not_to_have_value("", timeout=10_000)
+    phone.locator("input[type=file][name=photos]:not([capture])").set_input_files(str(photo))
+
+    # No category: said on the phone, nothing posted, the photo still chosen.
+    phone.get_by_role("button", name="Send observation").click()
+    expect(phone.locator("[data-outbox-status]")).to_have_text(
+        "Choose what the observation is about."
+    )
+    assert phone.url.endswith(f"/w/{walk.join_token}/new")
+    expect(phone.locator("[data-photo-count]").first).to_have_text("1 photo chosen")
+    assert stored(walk) == []
+
+    # A field the server refuses (an address without consent): corrected with the photo kept.
+    phone.locator("input[name=category][value=paths_traffic]").check()
+    phone.get_by_text("Follow your observation by e-mail (optional)").click()
+    phone.get_by_label("Your e-mail address").fill("bo@example.dk")
+    phone.get_by_role("button", name="Send observation").click()
+    status = phone.locator("[data-outbox-status]")
+    expect(status).to_contain_text("Correct the observation in the form")
+    expect(status).to_contain_text("1 photo from before is kept.")
+    expect(phone.get_by_label("Describe what you see")).to_have_value(
+        "Hullet i hegnet er blevet større."
+    )
+    assert stored(walk) == []
+
+    phone.get_by_label("Yes, e-mail me when the status changes").check()
+    phone.get_by_role("button", name="Send observation").click()
+    phone.wait_for_url(f"**/w/{walk.join_token}/mine?sent=*")
+    (observation,) = stored(walk)
+    assert observation.category == "paths_traffic" and len(observation.photos) == 1
