@@ -83,8 +83,25 @@ def new(token: str):
             db.session.commit()
             flash(_("Thank you! Your observation is saved."), "success")
             return redirect(url_for("capture.mine", token=token, sent=sent_id))
+    _ask_for_photos_again(form)
     status = 400 if form.errors else 200
     return render_template("capture/form.html", walk=walk, form=form, closed=False), status
+
+
+def _ask_for_photos_again(form: ObservationForm) -> None:
+    """A page cannot refill a file input: when the form comes back with errors, say which
+    chosen photos must be chosen again, rather than let them vanish.
+
+    Only a browser without the outbox script gets here with photos (static/js/outbox-form.js
+    keeps them on the phone and corrects the observation there)."""
+    chosen = [f for f in request.files.getlist(form.photos.name) if f and f.filename]
+    if not form.errors or not chosen:
+        return
+    names = ", ".join(f.filename for f in chosen)
+    form.photos.errors = [
+        *form.photos.errors,
+        _("Choose your photos again after correcting the form: %(names)s.", names=names),
+    ]
 
 
 @bp.get("/mine")
@@ -132,6 +149,7 @@ def edit(token: str, observation_id: int):
             db.session.commit()
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("capture.mine", token=token))
+    _ask_for_photos_again(form)
     return render_template(
         "capture/form.html",
         walk=walk,

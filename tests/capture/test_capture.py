@@ -206,7 +206,9 @@ def test_refused_photo_names_the_file_keeps_the_text_and_stores_nothing(client, 
     assert resp.status_code == 400
     html = resp.get_data(as_text=True)
     assert "The photo x.jpg was not added" in html
-    assert "good.jpg" not in field_errors(html)
+    assert "good.jpg was not added" not in field_errors(html)
+    # Nothing was saved, and the page cannot refill the file input: both must be chosen again.
+    assert "Choose your photos again after correcting the form: good.jpg, x.jpg." in html
     assert "Knust glas ved trappen" in html
     assert observations() == []
     assert db.session.scalar(select(func.count()).select_from(Photo)) == 0

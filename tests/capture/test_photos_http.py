@@ -217,3 +217,27 @@ def test_a_photo_over_the_per_photo_limit_is_refused_with_the_limit(client, walk
     assert "The photo stor.jpg was not added: the file is larger than 1 MB." in html
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Observation)) == 0
+
+
+def test_without_the_phone_script_the_form_names_the_photos_to_choose_again(client, walk) -> None:
+    """A browser without JavaScript posts the form itself; the page that comes back cannot
+    refill its file input, so it says which photos to choose again, whatever the error."""
+    data = {"category": "", "text": "Graffiti på gavlen", "safety": "2"}
+    data["photos"] = [(io.BytesIO(phone_photo()), "IMG_0002.JPG")]
+    resp = client.post(f"/w/{walk.join_token}/new", data=data, content_type="multipart/form-data")
+    assert resp.status_code == 400
+    html = resp.get_data(as_text=True)
+    assert "Choose your photos again after correcting the form: IMG_0002.JPG." in html
+    assert "Graffiti på gavlen" in html
+
+    gif = io.BytesIO()
+    Image.new("RGB", (20, 20)).save(gif, "GIF")
+    files = [(gif.getvalue(), "anim.gif"), (phone_photo(), "IMG_0003.JPG")]
+    html = upload(client, walk, files).get_data(as_text=True)
+    assert "The photo anim.gif was not added" in html
+    assert "Choose your photos again after correcting the form: anim.gif, IMG_0003.JPG." in html
+
+    html = client.get(f"/w/{walk.join_token}/new").get_data(as_text=True)
+    assert "Choose your photos again" not in html
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Observation)) == 0
