@@ -48,6 +48,18 @@
     }
     slot.querySelector(".photo-pending").replaceWith(node);
     announce(slot, slot.dataset.msgReady);
+    if (!Object.keys(waiting).length) allReady();
+  }
+
+  // What a page could only offer with its photos there (the blur tools): swap the notice
+  // that says to wait for what it offers now.
+  function allReady() {
+    document.querySelectorAll("[data-hide-when-ready]").forEach(function (el) {
+      el.hidden = true;
+    });
+    document.querySelectorAll("[data-show-when-ready]").forEach(function (el) {
+      el.hidden = false;
+    });
   }
 
   function fail(id) {

@@ -6,6 +6,7 @@ blurred photo takes its place without a reload, and screen readers are told."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import screenshot
 from .photo_steps import WALK_TITLE, resident_phone, send_photo_as_resident
@@ -22,7 +23,7 @@ THUMB_LOADED = """() => {
 
 
 def test_resident_sees_a_placeholder_until_the_worker_has_processed_the_photo(
-    live, live_app, monkeypatch, new_context, make_walk, tmp_path
+    live, live_app, monkeypatch, new_context, make_walk, tmp_path, kit
 ):
     monkeypatch.setitem(live_app.config, "PHOTO_PROCESSING", "queue")
     walk = make_walk(title=WALK_TITLE)
@@ -44,9 +45,33 @@ def test_resident_sees_a_placeholder_until_the_worker_has_processed_the_photo(
     assert axe_failures(phone, "photo being processed") == []
     screenshot(phone, "photo-queue-pending")
 
+    # Meanwhile a coordinator opens the photo's blur page: the tools wait for the photo.
+    kit.make_user("coordinator", "koordinator@example.dk")
+    staff = new_context(locale="en-GB").new_page()
+    staff.goto(live + "/login")
+    staff.locator("input[name=email]").fill("koordinator@example.dk")
+    staff.locator("input[name=password]").fill(kit.PASSWORDS["coordinator"])
+    staff.locator("form button[type=submit]").last.click()
+    staff.wait_for_url(lambda url: "/login" not in url)
+    photo_id = phone.locator(".obs-card [data-photo-pending]").get_attribute("data-photo-pending")
+    staff.goto(f"{live}/photos/{photo_id}/privacy")
+    expect(
+        staff.get_by_text("You can blur areas by hand once the photo is processed")
+    ).to_be_visible()
+    assert staff.locator("[data-blur-form]").count() == 0
+
     with live_app.app_context():  # the live server's upload directory, not the test app's
         result = live_app.test_cli_runner().invoke(args=["process-photos"])
     assert result.exit_code == 0 and "1 photos ready" in result.output, result.output
+
+    # The blur page says the tools are there now, without a reload; its link opens them.
+    tools = staff.get_by_role("link", name="The photo is processed. Open the tools to blur")
+    expect(tools).to_be_visible(timeout=30_000)
+    expect(
+        staff.get_by_text("You can blur areas by hand once the photo is processed")
+    ).to_be_hidden()
+    tools.click()
+    expect(staff.locator("[data-blur-form]")).to_be_visible()
 
     # No reload: the page asks how the photo is doing and shows it once it is ready.
     phone.evaluate("window.sameDocument = true")
