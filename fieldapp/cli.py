@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 from flask import Flask
 
@@ -10,6 +12,15 @@ from fieldapp.auth.services import AccountError, create_user
 from fieldapp.extensions import db
 
 PHOTO_BATCH = 10  # photos per round, so due mail never waits behind a long photo queue
+
+
+def _step(label: str, work):
+    """Run one step of a long command, saying what it does and how long it took."""
+    click.echo(f"{label}...", nl=False)
+    started = time.monotonic()
+    result = work()
+    click.echo(f" done ({time.monotonic() - started:.1f} s)")
+    return result
 
 
 def register(app: Flask) -> None:
@@ -126,12 +137,14 @@ def register(app: Flask) -> None:
         from fieldapp.stats.summary import rebuild
         from fieldapp.triage import issue_spans, map_summary
 
-        rows = rebuild(db.session)
+        # Each step is a pass over every row: at a municipality's scale (1M observations) the
+        # whole command takes about a minute, so each step says when it is done.
         connection = db.session.connection()
-        map_summary.rebuild(connection)
-        place_rows = place_summary.rebuild(connection)
-        resolved = issue_times.rebuild(connection)
-        spans = issue_spans.refresh(db.session)
+        rows = _step("Observation summary", lambda: rebuild(db.session))
+        _step("Map cells", lambda: map_summary.rebuild(connection))
+        place_rows = _step("Walk and hot-spot summaries", lambda: place_summary.rebuild(connection))
+        resolved = _step("Resolution times", lambda: issue_times.rebuild(connection))
+        spans = _step("Observed times and areas", lambda: issue_spans.refresh(db.session))
         db.session.commit()
         click.echo(f"Observation summary recounted: {rows} rows; map cells recounted.")
         click.echo(

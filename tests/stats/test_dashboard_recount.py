@@ -373,6 +373,15 @@ def test_stats_summary_command_recounts_the_new_summaries(world, runner) -> None
     result = runner.invoke(args=["stats-summary"])
     assert result.exit_code == 0, result.output
     assert "resolution times of" in result.output
+    # A long pass at a municipality's scale: each step says when it is done.
+    steps = [line.split("...")[0] for line in result.output.splitlines() if " done (" in line]
+    assert steps == [
+        "Observation summary",
+        "Map cells",
+        "Walk and hot-spot summaries",
+        "Resolution times",
+        "Observed times and areas",
+    ]
     check(areas)
 
 
