@@ -12,6 +12,8 @@ from sqlalchemy import select
 from fieldapp.db import utcnow
 from fieldapp.extensions import db
 
+BLUR_PROGRESS_EVERY = 25
+
 
 def register(app: Flask) -> None:
     @app.cli.command("purge-originals")
@@ -50,18 +52,22 @@ def register(app: Flask) -> None:
 
         storage = get_storage()
         done = 0
-        for photo_id in db.session.scalars(
+        ids = db.session.scalars(
             # A photo still in the queue is blurred by the worker; one that failed has no pixels.
             select(Photo.id)
             .where(Photo.blur_regions.is_(None), Photo.status == "ready")
             .order_by(Photo.id)
-        ).all():
+        ).all()
+        for photo_id in ids:
             photo = db.session.get(Photo, photo_id)
             old = blur_stored_photo(db.session, storage, photo)
             db.session.commit()
             if old and old != photo.digest:
                 discard_public(db.session, storage, old)
             done += 1
+            if done % BLUR_PROGRESS_EVERY == 0:
+                # About half a second a photo: a large archive takes a while.
+                click.echo(f"  {done} of {len(ids)} photos blurred")
         click.echo(f"blur-photos: {done} photos blurred.")
 
     @app.cli.command("process-photos")

@@ -278,7 +278,7 @@ def test_a_forged_public_link_is_404(walk, photo, new_browser) -> None:
 
 
 def test_photos_stored_before_blurring_are_private_until_blur_photos_runs(
-    walk, photo, client, runner, people, new_browser
+    walk, photo, client, runner, people, new_browser, monkeypatch
 ) -> None:
     # Make the row look like one from before this feature: its web file is the unblurred picture.
     storage = get_storage()
@@ -289,8 +289,10 @@ def test_photos_stored_before_blurring_are_private_until_blur_photos_runs(
     db.session.commit()
     assert fetch(client, urls(photo)["web"]).status_code == 404
     assert public_photo_url(photo) is None
+    monkeypatch.setattr("fieldapp.media.cli.BLUR_PROGRESS_EVERY", 1)  # says how far it is
     result = runner.invoke(args=["blur-photos"])
     assert result.exit_code == 0 and "1 photos blurred" in result.output
+    assert "1 of 1 photos blurred" in result.output
     db.session.refresh(photo)
     assert len(photo.blur_regions) == 1 and photo.original_digest is not None
     assert not storage.exists(web_name)  # the unblurred copy under a public name is gone
