@@ -42,3 +42,22 @@ def test_downgrade_to_base_and_upgrade_to_head(app) -> None:
         upgrade()
     assert _tables() == tables
     assert _diff() == []
+
+
+def _issue_indexes() -> set[str]:
+    with db.engine.connect() as conn:
+        return {i["name"] for i in inspect(conn).get_indexes("issue")}
+
+
+def test_scale_1_drops_the_single_column_area_index_and_its_downgrade_restores_it(app) -> None:
+    """ix_issue_area_created (area_id, created_at, id) covers what ix_issue_area_id served."""
+    db.session.remove()
+    assert "ix_issue_area_id" not in _issue_indexes()
+    assert "ix_issue_area_created" in _issue_indexes()
+    try:
+        downgrade(revision="0020")
+        assert "ix_issue_area_id" in _issue_indexes()
+    finally:
+        upgrade()
+    assert "ix_issue_area_id" not in _issue_indexes()
+    assert _diff() == []
