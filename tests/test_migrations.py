@@ -44,20 +44,26 @@ def test_downgrade_to_base_and_upgrade_to_head(app) -> None:
     assert _diff() == []
 
 
-def _issue_indexes() -> set[str]:
+def _indexes(table: str) -> set[str]:
     with db.engine.connect() as conn:
-        return {i["name"] for i in inspect(conn).get_indexes("issue")}
+        return {i["name"] for i in inspect(conn).get_indexes(table)}
 
 
-def test_scale_1_drops_the_single_column_area_index_and_its_downgrade_restores_it(app) -> None:
-    """ix_issue_area_created (area_id, created_at, id) covers what ix_issue_area_id served."""
+def test_scale_1_index_changes_and_their_downgrade(app) -> None:
+    """ix_issue_area_created (area_id, created_at, id) covers what ix_issue_area_id served;
+    the meeting observations' index becomes partial (tests/meetings/test_meeting_index.py)."""
     db.session.remove()
-    assert "ix_issue_area_id" not in _issue_indexes()
-    assert "ix_issue_area_created" in _issue_indexes()
+    assert "ix_issue_area_id" not in _indexes("issue")
+    assert "ix_issue_area_created" in _indexes("issue")
+    assert "ix_observation_meeting" in _indexes("observation")
+    assert "ix_observation_meeting_id" not in _indexes("observation")
     try:
         downgrade(revision="0020")
-        assert "ix_issue_area_id" in _issue_indexes()
+        assert "ix_issue_area_id" in _indexes("issue")
+        assert "ix_observation_meeting_id" in _indexes("observation")
+        assert "ix_observation_meeting" not in _indexes("observation")
     finally:
         upgrade()
-    assert "ix_issue_area_id" not in _issue_indexes()
+    assert "ix_issue_area_id" not in _indexes("issue")
+    assert "ix_observation_meeting" in _indexes("observation")
     assert _diff() == []
