@@ -71,44 +71,42 @@ def _in_bbox(model, area: Area):
 def _area_candidates(session: Session, area: Area) -> list[_Candidate]:
     """The area's open issues as (id, priority rank, created) rows, by `issue_in_area`'s rule.
 
-    Routed issues count without a look at their position; the others are tested by position
-    with the prepared polygon, and those still out by the observations reported in the box.
+    Routed issues count without a look at their position; those in the bounding box are
+    tested by position with the prepared polygon; then the observations in the area or its box
+    of open issues not routed here, for the issues reported there (a few; read by id).
     """
     is_open = Issue.status.in_(sorted(OPEN_STATUSES))
-    reported_here = select(Observation.issue_id).where(
-        Observation.issue_id.is_not(None),
-        or_(Observation.area_id == area.id, _in_bbox(Observation, area)),
-    )
+    columns = (Issue.id, Issue.priority_rank, Issue.created_at)
     rows = session.execute(
-        select(
-            Issue.id, Issue.area_id, Issue.lat, Issue.lon, Issue.priority_rank, Issue.created_at
-        ).where(
-            is_open,
-            or_(Issue.area_id == area.id, _in_bbox(Issue, area), Issue.id.in_(reported_here)),
+        select(*columns, Issue.area_id, Issue.lat, Issue.lon).where(
+            is_open, or_(Issue.area_id == area.id, _in_bbox(Issue, area))
         )
     ).all()
     shape = prep(area_shape(area))
     members: dict[int, _Candidate] = {}
-    pending: dict[int, _Candidate] = {}
     for row in rows:
-        candidate = _Candidate(row.id, row.priority_rank, row.created_at)
         if row.area_id == area.id or _covers(area, row.lat, row.lon, shape):
-            members[row.id] = candidate
-        else:
-            pending[row.id] = candidate
-    if pending:
-        reports = session.execute(
-            select(Observation.issue_id, Observation.area_id, Observation.lat, Observation.lon)
-            .join(Issue, Issue.id == Observation.issue_id)
-            .where(
-                is_open,
-                or_(Issue.area_id.is_(None), Issue.area_id != area.id),
-                or_(Observation.area_id == area.id, _in_bbox(Observation, area)),
-            )
+            members[row.id] = _Candidate(row.id, row.priority_rank, row.created_at)
+    # Driven from the open issues routed elsewhere (SQLite reads their observations by
+    # issue_id): 24 ms at 300,000 observations, against 37 ms for the join, which it drove
+    # from the observations in the box's latitude band.
+    routed_elsewhere = select(Issue.id).where(
+        is_open, or_(Issue.area_id.is_(None), Issue.area_id != area.id)
+    )
+    reports = session.execute(
+        select(Observation.issue_id, Observation.area_id, Observation.lat, Observation.lon).where(
+            Observation.issue_id.in_(routed_elsewhere),
+            or_(Observation.area_id == area.id, _in_bbox(Observation, area)),
         )
-        for issue_id, obs_area_id, lat, lon in reports:
-            if issue_id in pending and (obs_area_id == area.id or _covers(area, lat, lon, shape)):
-                members[issue_id] = pending.pop(issue_id)
+    )
+    reported = {
+        issue_id
+        for issue_id, obs_area_id, lat, lon in reports
+        if issue_id not in members and (obs_area_id == area.id or _covers(area, lat, lon, shape))
+    }
+    if reported:
+        for row in session.execute(select(*columns).where(Issue.id.in_(sorted(reported)))):
+            members[row.id] = _Candidate(row.id, row.priority_rank, row.created_at)
     return list(members.values())
 
 

@@ -7,8 +7,22 @@ import re
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+import factories
 import pytest
-from meeting_fixtures import INSIDE, OUTSIDE, join, make_area, make_group, make_meeting, vote
+from meeting_fixtures import (
+    EAST,
+    INSIDE,
+    NORTH,
+    OUTSIDE,
+    SOUTH,
+    WEST,
+    join,
+    make_area,
+    make_group,
+    make_issue,
+    make_meeting,
+    vote,
+)
 from sqlalchemy import event, select
 
 from fieldapp.capture.models import Observation
@@ -192,3 +206,22 @@ def test_presenter_numbers_and_loads_only_its_page(coordinator, app):
 @pytest.fixture
 def phone_client(client, kit):
     return kit.english(client)
+
+
+def test_findings_follow_the_polygon_not_the_box(coordinator, app):
+    """A triangular area: an issue routed to a smaller area inside it counts by its position,
+    one in the box's empty corner does not, and one placed elsewhere counts by where it was
+    reported (the rule of findings.issue_in_area, decided by shapely)."""
+    triangle = factories.make_area("Trekanten", SOUTH, WEST, NORTH, EAST, triangle=True)
+    inside = (SOUTH + 0.0008, WEST + 0.0010)
+    factories.make_area("Lille felt", SOUTH + 0.0005, WEST + 0.0005, SOUTH + 0.0012, WEST + 0.0015)
+    corner = (NORTH - 0.0005, EAST - 0.0005)  # in the box, outside the triangle
+    routed_inside = make_issue("Fund i det lille felt", position=inside)
+    make_issue("Fund i hjørnet", position=corner)
+    reported = make_issue("Fund meldt her", position=OUTSIDE, obs_position=inside)
+    assert routed_inside.area_id != triangle.id  # the smaller area around it
+    meeting = make_meeting(make_group(triangle))
+    html = coordinator.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Fund i det lille felt" in html and "Fund meldt her" in html
+    assert "Fund i hjørnet" not in html and "(2)" in html
+    assert reported.area_id != triangle.id
