@@ -33,11 +33,22 @@ def test_meeting_observations_use_the_partial_index_when_most_have_no_meeting(ap
     sql = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
     with db.engine.connect() as conn:
         if db.engine.dialect.name == "sqlite":
-            conn.execute(text("ANALYZE"))
-            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+            conn.execute(text("ANALYZE observation"))
+            try:
+                plan = " ".join(
+                    str(r[-1]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")
+                )
+            finally:
+                # The statistics stay in the test database file: drop them for later tests.
+                conn.execute(text("DELETE FROM sqlite_stat1 WHERE tbl = 'observation'"))
+                conn.execute(text("ANALYZE sqlite_schema"))
+                conn.commit()
         else:
             conn.execute(text("ANALYZE observation"))
             conn.execute(text("SET LOCAL enable_seqscan = off"))
             plan = "\n".join(conn.exec_driver_sql(f"EXPLAIN {sql}").scalars())
+    if db.engine.dialect.name == "sqlite":
+        db.session.remove()
+        db.engine.dispose()  # no pooled connection keeps the statistics it read
     assert "ix_observation_meeting" in plan, plan
     assert [o.text for o in meeting_observations(db.session, meeting.id)] == ["at the meeting"]
