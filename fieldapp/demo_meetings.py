@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 
 from fieldapp.areas.models import Area
 from fieldapp.groups.models import GroupMember, LocalGroup
-from fieldapp.meetings.findings import area_open_issues
+from fieldapp.meetings.findings import area_open_issue_ids
 from fieldapp.meetings.models import Decision, Meeting, MeetingParticipant, Vote
 from fieldapp.orgs.defaults import HOUSING, PARKS_ROADS
 from fieldapp.orgs.models import Administration
 from fieldapp.plans.models import ActionItem
+from fieldapp.triage.models import Issue
 
 TZ = ZoneInfo("Europe/Copenhagen")
 GROUP_NAME = "Tryghedsgruppen Løvvangen"
@@ -149,7 +150,9 @@ def seed_demo_meetings(session: Session, coordinator_id: int, now: datetime | No
     session.add_all(people)
     session.flush()
 
-    issues = area_open_issues(session, area)
+    ids = area_open_issue_ids(session, area)
+    in_area = select(Issue).where(Issue.id.in_(ids)).order_by(Issue.created_at, Issue.id)
+    issues = session.scalars(in_area).all() if ids else []
     path = _issue(issues, "Stien mellem blok 4 og 6")
     waste = _issue(issues, "Storskrald")
     door = _issue(issues, "Hoveddøren til opgang 8")

@@ -42,3 +42,28 @@ def test_downgrade_to_base_and_upgrade_to_head(app) -> None:
         upgrade()
     assert _tables() == tables
     assert _diff() == []
+
+
+def _indexes(table: str) -> set[str]:
+    with db.engine.connect() as conn:
+        return {i["name"] for i in inspect(conn).get_indexes(table)}
+
+
+def test_0021_index_changes_and_their_downgrade(app) -> None:
+    """ix_issue_area_created (area_id, created_at, id) covers what ix_issue_area_id served;
+    the meeting observations' index becomes partial (tests/meetings/test_meeting_index.py)."""
+    db.session.remove()
+    assert "ix_issue_area_id" not in _indexes("issue")
+    assert "ix_issue_area_created" in _indexes("issue")
+    assert "ix_observation_meeting" in _indexes("observation")
+    assert "ix_observation_meeting_id" not in _indexes("observation")
+    try:
+        downgrade(revision="0020")
+        assert "ix_issue_area_id" in _indexes("issue")
+        assert "ix_observation_meeting_id" in _indexes("observation")
+        assert "ix_observation_meeting" not in _indexes("observation")
+    finally:
+        upgrade()
+    assert "ix_issue_area_id" not in _indexes("issue")
+    assert "ix_observation_meeting" in _indexes("observation")
+    assert _diff() == []

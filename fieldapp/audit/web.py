@@ -7,10 +7,8 @@ entry, and a later error in rendering or streaming does not lose it. Nothing her
 from __future__ import annotations
 
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from fieldapp.audit.services import record
-from fieldapp.capture.models import Observation
 from fieldapp.extensions import db
 
 
@@ -31,17 +29,10 @@ def log_action(
         session.expire_on_commit = expire
 
 
-def log_issue_view(issue, shows_contacts: bool) -> None:
-    """An issue page was shown; say how many reporter e-mail addresses were on it."""
+def log_issue_view(issue, shown, shows_contacts: bool) -> None:
+    """An issue page was shown with the observations `shown` (one page of them); say how many
+    reporter e-mail addresses were on it."""
     contacts = 0
     if shows_contacts:
-        contacts = db.session.scalar(
-            select(func.count())
-            .select_from(Observation)
-            .where(
-                Observation.issue_id == issue.id,
-                Observation.email_consent.is_(True),
-                Observation.reporter_email.is_not(None),
-            )
-        )
+        contacts = sum(1 for o in shown if o.email_consent and o.reporter_email)
     log_action("issue.viewed", "issue", issue.id, {"reporter_contacts_shown": contacts or 0})

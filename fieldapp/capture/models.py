@@ -30,6 +30,17 @@ class Observation(GridCellMixin, TimestampMixin, Base):
         Index("ix_observation_issue_created", "issue_id", "created_at", "id"),
         Index("ix_observation_category_issue_created", "category", "issue_id", "created_at"),
         Index("ix_observation_created_at", "created_at"),
+        # A meeting's observations in order (presenter, minutes). Partial: almost every
+        # observation has no meeting, and a full index's statistics then tell SQLite's planner
+        # that `meeting_id = ?` matches every row, so it scanned the table (bench/RESULTS.md).
+        Index(
+            "ix_observation_meeting",
+            "meeting_id",
+            "created_at",
+            "id",
+            sqlite_where=text("meeting_id IS NOT NULL"),
+            postgresql_where=text("meeting_id IS NOT NULL"),
+        ),
         # Triage map: loose observations in a view (range on grid rows) and their clusters
         # (GROUP BY on the cells) read from the index alone.
         Index("ix_observation_issue_grid", "issue_id", "grid_y", "grid_x"),
@@ -77,10 +88,8 @@ class Observation(GridCellMixin, TimestampMixin, Base):
     area_id: Mapped[int | None] = mapped_column(
         ForeignKey("area.id", ondelete="SET NULL"), index=True
     )
-    # Observations added from a phone during a dialogue meeting.
-    meeting_id: Mapped[int | None] = mapped_column(
-        ForeignKey("meeting.id", ondelete="SET NULL"), index=True
-    )
+    # Observations added from a phone during a dialogue meeting (ix_observation_meeting).
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
 
     walk: Mapped[Walk | None] = relationship()
     participant: Mapped[Participant | None] = relationship()

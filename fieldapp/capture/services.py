@@ -181,12 +181,6 @@ def participant_observations(session: Session, participant: Participant) -> list
     )
 
 
-def filter_walk_observations(
-    session: Session, walk_id: int, category: str | None = None, role: str | None = None
-) -> list[Observation]:
-    return list(session.scalars(walk_observations_query(walk_id, category, role)))
-
-
 def walk_observations_query(
     walk_id: int, category: str | None = None, role: str | None = None
 ) -> Select:

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
 from fieldapp.areas.models import Area
-from fieldapp.errors import wants_json
+from fieldapp.errors import abort_with, wants_json
 from fieldapp.extensions import db, limiter
 from fieldapp.meetings.findings import meeting_findings
 from fieldapp.meetings.forms import JoinMeetingForm, MeetingObservationForm, VoteForm
@@ -35,6 +35,7 @@ from fieldapp.meetings.services import (
     undo_vote,
     votes_left,
 )
+from fieldapp.paging import requested_page
 
 bp = Blueprint("meeting_join", __name__, url_prefix="/m")
 
@@ -115,12 +116,34 @@ def join(token: str):
     )
 
 
-def _phone_page(meeting: Meeting, participant: MeetingParticipant, error: str | None, status=200):
+def _focus() -> int | None:
+    """The `finding` query argument: an issue whose page of findings to show (after a vote).
+
+    :raise 400: not a whole number (a link was mangled).
+    """
+    value = request.args.get("finding")
+    if value is None:
+        return None
+    if not value.isdigit() or len(value) > 12:
+        abort_with(400, _("The finding in the link is not valid. Go back to the list of findings."))
+    return int(value)
+
+
+def _phone_page(
+    meeting: Meeting,
+    participant: MeetingParticipant,
+    error: str | None,
+    status=200,
+    focus: int | None = None,
+):
+    """One page of findings (`?page=`, or the page of `focus` / `?finding=`)."""
     mine = participant_votes(db.session, participant)
+    page = requested_page()
+    focus = focus if focus is not None else _focus()
     return render_template(
         "meetings/phone_findings.html",
         meeting=meeting,
-        findings=meeting_findings(db.session, meeting, by_votes=False),
+        findings=meeting_findings(db.session, meeting, by_votes=False, page=page, focus=focus),
         mine=mine,
         left=votes_left(db.session, meeting, participant),
         vote_form=VoteForm(),
@@ -152,7 +175,7 @@ def _vote(token: str, issue_id: int, action):
         return (
             (jsonify(error=message), 400)
             if wants_json()
-            else _phone_page(meeting, participant, message, 400)
+            else _phone_page(meeting, participant, message, 400, focus=issue_id)
         )
     try:
         left = action(db.session, meeting, participant, issue_id)
@@ -161,7 +184,7 @@ def _vote(token: str, issue_id: int, action):
         status = 404 if exc.code == "not_a_finding" else 409
         if wants_json():
             return jsonify(error=_(exc.message), code=exc.code), status
-        return _phone_page(meeting, participant, _(exc.message), status)
+        return _phone_page(meeting, participant, _(exc.message), status, focus=issue_id)
     db.session.commit()
     if wants_json():
         mine = participant_votes(db.session, participant).get(issue_id, 0)
@@ -177,7 +200,8 @@ def _vote(token: str, issue_id: int, action):
                 total=meeting.votes_per_participant,
             ),
         )
-    return redirect(url_for("meeting_join.findings", token=token) + f"#finding-{issue_id}", 303)
+    back = url_for("meeting_join.findings", token=token, finding=issue_id)
+    return redirect(back + f"#finding-{issue_id}", 303)
 
 
 @bp.post("/<token>/findings/<int:issue_id>/vote")

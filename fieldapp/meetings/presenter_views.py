@@ -21,6 +21,7 @@ from fieldapp.meetings.services import (
     live_state,
     meeting_observations,
 )
+from fieldapp.paging import requested_page
 
 bp = Blueprint("presenter", __name__)
 
@@ -28,7 +29,7 @@ bp = Blueprint("presenter", __name__)
 def _findings_geojson(findings) -> dict:
     """Numbered points for the map; the number is the card's, so the map and list agree."""
     features = []
-    for number, finding in enumerate(findings, start=1):
+    for finding in findings:
         issue = finding.issue
         if issue.lat is None or issue.lon is None:
             continue
@@ -38,7 +39,7 @@ def _findings_geojson(findings) -> dict:
                 "geometry": {"type": "Point", "coordinates": [issue.lon, issue.lat]},
                 "properties": {
                     "id": issue.id,
-                    "n": number,
+                    "n": finding.number,
                     "category": issue.category,
                     "title": issue.title,
                 },
@@ -50,14 +51,15 @@ def _findings_geojson(findings) -> dict:
 @bp.get("/<int:meeting_id>/present")
 @coordinator_required
 def present(meeting_id: int):
+    """One page of findings (`?page=`), with their photos; the map shows that page's."""
     meeting = db.get_or_404(Meeting, meeting_id)
-    findings = meeting_findings(db.session, meeting)
+    findings = meeting_findings(db.session, meeting, page=requested_page(), with_photos=True)
     return render_template(
         "meetings/present.html",
         meeting=meeting,
         findings=findings,
         live=live_state(db.session, meeting),
-        findings_geojson=_findings_geojson(findings),
+        findings_geojson=_findings_geojson(findings.rows),
         observations_geojson=observations_geojson(
             meeting_observations(db.session, meeting.id), for_staff=False
         ),

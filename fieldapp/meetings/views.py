@@ -115,9 +115,15 @@ def _decision_form(meeting: Meeting, prefix: str, formdata=None) -> DecisionForm
     return form
 
 
-def _detail(meeting: Meeting, failed: tuple[str, DecisionForm] | None = None, status=200):
-    findings = meeting_findings(db.session, meeting)
-    forms = {f"f{f.issue.id}": _decision_form(meeting, f"f{f.issue.id}") for f in findings}
+def _detail(
+    meeting: Meeting,
+    failed: tuple[str, DecisionForm] | None = None,
+    status=200,
+    focus: int | None = None,
+):
+    """The meeting page with one page of findings (`?page=`); `focus`: show that issue's page."""
+    findings = meeting_findings(db.session, meeting, page=requested_page(), focus=focus)
+    forms = {f"f{f.issue.id}": _decision_form(meeting, f"f{f.issue.id}") for f in findings.rows}
     forms["general"] = _decision_form(meeting, "general")
     if failed:
         forms[failed[0]] = failed[1]
@@ -150,10 +156,11 @@ def detail(meeting_id: int):
 def decide(meeting_id: int, issue_id: int | None):
     """Record a decision, with an action item when its fields are filled; one form, one POST."""
     meeting = get_meeting_or_404(meeting_id)
+    page = requested_page()  # the findings page the form was on; checked before anything is saved
     prefix = f"f{issue_id}" if issue_id else "general"
     form = _decision_form(meeting, prefix, formdata=request.form)
     if not form.validate_on_submit():
-        return _detail(meeting, (prefix, form), 400)
+        return _detail(meeting, (prefix, form), 400, focus=issue_id)
     try:
         _decision, item = record_decision(
             db.session, meeting, issue_id, form.text.data, current_user.id, form.action_data()
@@ -166,7 +173,8 @@ def decide(meeting_id: int, issue_id: int | None):
         flash(_("The decision and its action item are recorded."), "success")
     else:
         flash(_("The decision is recorded."), "success")
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id) + "#decisions", 303)
+    back = url_for("meetings.detail", meeting_id=meeting.id, page=page if page > 1 else None)
+    return redirect(back + "#decisions", 303)
 
 
 @bp.post("/<int:meeting_id>/status")

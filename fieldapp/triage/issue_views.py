@@ -15,6 +15,7 @@ from fieldapp.extensions import db
 from fieldapp.media.views import get_storage
 from fieldapp.orgs.owner_forms import OwnerForm, owner_choices_for
 from fieldapp.orgs.ownership import OwnershipError, release_foreign_owner, set_owner
+from fieldapp.paging import Page, requested_page
 from fieldapp.routing.services import resolve_administration
 from fieldapp.triage.access import actor_for, can_view_issue, get_issue_or_404, triage_user_required
 from fieldapp.triage.after_photos import add_after_photos
@@ -91,18 +92,21 @@ def render_issue(
     photos=None,
     error: str | None = None,
     code=200,
+    observations: Page | None = None,
 ):
+    """The issue page, with one page of its observations (`?page=`, newest first)."""
     coordinator = current_user.can_coordinate
     suggestions = None
     if coordinator and issue.status != "duplicate":
         suggestions = suggestions_for_issue(db.session, issue, duplicate_radius())
     duplicate_of = db.session.get(Issue, issue.duplicate_of_id) if issue.duplicate_of_id else None
-    observations = issue_observations(db.session, issue)
+    if observations is None:
+        observations = issue_observations(db.session, issue, requested_page())
     issue_url = lambda issue_id: url_for("triage.issue", issue_id=issue_id)  # noqa: E731
     map_data = {
         "type": "FeatureCollection",
         "features": map_features([issue], "issues", issue_url)
-        + map_features(observations, "observations", issue_url),
+        + map_features(observations.rows, "observations", issue_url),
     }
     return render_template(
         "triage/issue.html",
@@ -127,8 +131,9 @@ def render_issue(
 @triage_user_required
 def issue(issue_id: int):
     issue = get_issue_or_404(issue_id)
-    page = render_issue(issue)
-    log_issue_view(issue, shows_contacts=current_user.can_coordinate)
+    observations = issue_observations(db.session, issue, requested_page())
+    page = render_issue(issue, observations=observations)
+    log_issue_view(issue, observations.rows, shows_contacts=current_user.can_coordinate)
     return page
 
 

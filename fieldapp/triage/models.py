@@ -98,9 +98,8 @@ class Issue(GridCellMixin, TimestampMixin, Base):
     walk_id: Mapped[int | None] = mapped_column(
         ForeignKey("walk.id", ondelete="SET NULL"), index=True
     )
-    area_id: Mapped[int | None] = mapped_column(
-        ForeignKey("area.id", ondelete="SET NULL"), index=True
-    )
+    # Indexed by ix_issue_area_created (area_id first); no index of its own (migration 0021).
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id", ondelete="SET NULL"))
     due_at: Mapped[datetime | None] = mapped_column(index=True)
     # Stored sort keys (kept in step by the validators below): an index can serve an ORDER BY
     # on a column, not on a CASE over the priority text or a COALESCE of due_at.

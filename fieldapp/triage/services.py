@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from fieldapp.areas.services import area_containing
 from fieldapp.capture.models import Observation
+from fieldapp.paging import Page, paginate
 from fieldapp.routing.services import resolve_administration
 from fieldapp.taxonomy import CATEGORY_BY_CODE
 from fieldapp.triage.models import Issue, IssueEvent
@@ -251,12 +252,21 @@ def issue_with_details(session: Session, issue_id: int) -> Issue | None:
     )
 
 
-def issue_observations(session: Session, issue: Issue) -> list[Observation]:
-    return list(
-        session.scalars(
-            select(Observation)
-            .where(Observation.issue_id == issue.id)
-            .options(selectinload(Observation.photos), selectinload(Observation.participant))
-            .order_by(Observation.created_at, Observation.id)
+# A merged issue at a hot spot collects hundreds of observations; the page shows them in pages.
+ISSUE_OBSERVATIONS_PER_PAGE = 25
+
+
+def issue_observations(session: Session, issue: Issue, page: int = 1) -> Page:
+    """One page of the issue's observations, newest first, with their photos, participant and
+    walk; a page number past the end gives the last page."""
+    query = (
+        select(Observation)
+        .where(Observation.issue_id == issue.id)
+        .options(
+            selectinload(Observation.photos),
+            selectinload(Observation.participant),
+            selectinload(Observation.walk),
         )
+        .order_by(Observation.created_at.desc(), Observation.id.desc())
     )
+    return paginate(session, query, page, ISSUE_OBSERVATIONS_PER_PAGE)

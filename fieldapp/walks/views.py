@@ -20,8 +20,6 @@ from fieldapp.areas.models import Area
 from fieldapp.audit.web import log_action
 from fieldapp.auth.permissions import coordinator_required
 from fieldapp.capture.services import (
-    filter_walk_observations,
-    observations_geojson,
     walk_observations_query,
 )
 from fieldapp.db import utcnow
@@ -34,6 +32,7 @@ from fieldapp.walkreports.content import area_rings, build_map
 from fieldapp.walkreports.mail import report_links
 from fieldapp.walkreports.services import get_report
 from fieldapp.walks.forms import StatusForm, WalkForm
+from fieldapp.walks.map_points import walk_map_geojson
 from fieldapp.walks.models import Walk
 from fieldapp.walks.qr import qr_png, qr_svg
 from fieldapp.walks.services import apply_walk_fields, utc_to_local, walks_page
@@ -165,11 +164,16 @@ def detail(walk_id: int):
 @bp.get("/<int:walk_id>/observations.geojson")
 @coordinator_required
 def observations_json(walk_id: int):
+    """The map's points: the newest MAP_LIMIT, with how many match (walks/map_points.py).
+    An unknown category or role is ignored, as on the page that asks for this."""
     walk = get_walk_or_404(walk_id)
     category = request.args.get("category") or None
     role = request.args.get("role") or None
-    observations = filter_walk_observations(db.session, walk.id, category=category, role=role)
-    return observations_geojson(observations, for_staff=True)
+    if category not in CATEGORY_BY_CODE:
+        category = None
+    if role not in PARTICIPANT_ROLE_LABELS:
+        role = None
+    return walk_map_geojson(db.session, walk.id, category=category, role=role)
 
 
 @bp.post("/<int:walk_id>/status")

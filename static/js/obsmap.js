@@ -21,6 +21,20 @@
     return box;
   }
 
+  // A long walk's map holds only the newest points (walks/map_points.py): say so under the map.
+  function capped(el, data) {
+    var template = el.dataset.textCapped;
+    if (!template || typeof data.total !== "number" || data.total <= data.features.length) return;
+    var lang = document.documentElement.lang || undefined;
+    var note = document.createElement("p");
+    note.className = "hint";
+    note.setAttribute("data-map-note", "");
+    note.textContent = template
+      .replace("{shown}", data.features.length.toLocaleString(lang))
+      .replace("{total}", data.total.toLocaleString(lang));
+    el.insertAdjacentElement("afterend", note);
+  }
+
   function show(el, data) {
     var labels = JSON.parse(el.dataset.labels || "{}");
     var center = (el.dataset.center || "57.048,9.921").split(",").map(Number);
@@ -40,6 +54,7 @@
     });
     layer.addTo(map);
     el.dataset.markers = String(bounds.length);
+    capped(el, data);
     if (bounds.length) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 17 });
   }
 

@@ -41,7 +41,11 @@
     if (cards.length) {
       position.textContent = listMode
         ? ""
-        : fmt(root.dataset.textPosition, { n: index + 1, total: cards.length });
+        : fmt(root.dataset.textPosition, {
+            // The findings are paged: number across all pages, as the cards and the map do.
+            n: Number(root.dataset.first || 1) + index,
+            total: Number(root.dataset.total || cards.length),
+          });
     }
     highlightMarker();
   }

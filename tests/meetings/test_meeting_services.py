@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from fieldapp.capture.models import Observation
 from fieldapp.extensions import db
-from fieldapp.meetings.findings import area_open_issues, meeting_findings
+from fieldapp.meetings.findings import area_open_issue_ids, meeting_findings
 from fieldapp.meetings.models import MeetingParticipant
 from fieldapp.meetings.services import (
     MeetingError,
@@ -51,13 +51,13 @@ def test_area_findings_are_open_issues_routed_positioned_or_reported_there(app):
     )
     make_issue("Resolved", area=area, status="resolved")
     make_issue("Elsewhere", position=OUTSIDE)
-    found = {i.id for i in area_open_issues(db.session, area)}
+    found = area_open_issue_ids(db.session, area)
     assert found == {routed.id, positioned.id, reported.id}
 
 
 def test_meeting_without_area_has_no_findings(app):
     meeting = make_meeting(make_group(None))
-    assert meeting_findings(db.session, meeting) == []
+    assert meeting_findings(db.session, meeting).rows == []
 
 
 def test_votes_are_limited_per_participant_and_stack(app):
@@ -71,7 +71,7 @@ def test_votes_are_limited_per_participant_and_stack(app):
         cast_vote(db.session, meeting, p, door.id)
     assert err.value.code == "no_votes_left"
     db.session.rollback()
-    findings = meeting_findings(db.session, meeting)
+    findings = meeting_findings(db.session, meeting).rows
     assert [(f.issue.id, f.votes) for f in findings] == [(lamp.id, 2), (door.id, 1)]
 
 
@@ -187,7 +187,7 @@ def test_decision_with_action_item_goes_on_the_area_plan(app):
     )
     assert (stored.status, stored.administration_id) == ("open", admin.id)
     assert stored.deadline == date(2026, 12, 15)
-    first = meeting_findings(db.session, meeting)[0]
+    first = meeting_findings(db.session, meeting).rows[0]
     assert first.decisions[0].text == "Park og Vej sætter lys op."
 
 
