@@ -17,13 +17,13 @@ import contextlib
 import os
 import time
 from collections.abc import Iterable
-from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from fieldapp.media.photos import CheckedUpload, ProcessedPhoto
-from fieldapp.media.storage import LocalStorage, original_name, photo_names, raw_name
+from fieldapp.media.storage import Storage, original_name, photo_names, raw_name
 
 _KEY = "fieldapp_staged_photos"
 # Test-only fault injection: "before_commit:SECONDS" or "after_commit:SECONDS" makes a request
@@ -32,14 +32,14 @@ FAULT_ENV = "FIELDAPP_FAULT_PAUSE"
 
 
 def stage_photos(
-    session: Session, storage: LocalStorage, photos: Iterable[ProcessedPhoto | CheckedUpload]
+    session: Session, storage: Storage, photos: Iterable[ProcessedPhoto | CheckedUpload]
 ) -> None:
     """Write the files under temp names; they become final when `session` commits.
 
     A processed photo stages its three renditions, a checked upload (for the photo queue) its
     raw bytes; the worker stages the renditions it makes through here too.
     """
-    staged: list[tuple[LocalStorage, Path]] = session.info.setdefault(_KEY, [])
+    staged: list[tuple[Storage, Any]] = session.info.setdefault(_KEY, [])
     for photo in photos:
         if isinstance(photo, CheckedUpload):
             staged.append((storage, storage.stage(raw_name(photo.digest), photo.data)))
