@@ -1,11 +1,12 @@
 """Photo files that follow their database transaction: written first, final only on commit.
 
 `stage_photos` writes each file under a temp name and remembers it on the session; when that
-session commits, the files are renamed to their final names; when it rolls back or closes
-without committing, they are removed. So a Photo row never points at a file that was not
-fully written, and a failed submission leaves no final file behind. A crash (power cut,
-SIGKILL) between the commit and the rename leaves a temp file that names its final name:
-`clean_orphans` (fieldapp/media/orphans.py) completes those instead of deleting them.
+session commits, the files are renamed to their final names (copied, in a bucket: see
+s3_storage.py); when it rolls back or closes without committing, they are removed. So a Photo
+row never points at a file that was not fully written, and a failed submission leaves no final
+file behind. A crash (power cut, SIGKILL) between the commit and the rename leaves a temp file
+that names its final name: `clean_orphans` (fieldapp/media/orphans.py) completes those instead
+of deleting them.
 
 Session events rather than explicit calls in every view: the form, the JSON API and edits all
 commit through the same session, and none of them can forget the second half. No Flask here.
