@@ -2,6 +2,8 @@
 # Run:   docker run -p 8000:8000 -e DATABASE_URL=postgresql://... -e SECRET_KEY=... \
 #          -v fieldapp-uploads:/data/uploads fieldapp
 # Behind nginx add -e PROXY_HOPS=1 -e REDIS_URL=redis://...; see docs/deployment.md.
+# Photos in a bucket instead of the volume: -e UPLOAD_BUCKET=... (+ AWS_ACCESS_KEY_ID and
+#        AWS_SECRET_ACCESS_KEY from your secret store, S3_ENDPOINT_URL for MinIO & co).
 # Worker: run a second container from the same image with the same environment (and the same
 #        uploads volume) and `flask worker` as its command; it delivers the mail outbox
 #        (MAIL_SERVER, MAIL_PORT ...) and processes queued photos (blur, resize).
@@ -28,7 +30,7 @@ COPY static ./static
 COPY migrations ./migrations
 COPY babel.cfg ./
 
-RUN pip install . \
+RUN pip install '.[s3]' \
     && pybabel compile -d fieldapp/translations \
     && useradd --create-home --uid 10001 fieldapp \
     && mkdir -p /data/uploads /app/instance \

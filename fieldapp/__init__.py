@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(config_module.from_environment(Path(app.instance_path)))
     if config:
         app.config.from_mapping(config)
+    check_storage_settings(app)
     register_proxy_fix(app)
     register_input_cleaning(app)
     register_extensions(app)
@@ -31,6 +32,14 @@ def create_app(config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_security_headers(app)
     return app
+
+
+def check_storage_settings(app: Flask) -> None:
+    """With UPLOAD_BUCKET set, boto3 must be there: better a failed start than a failed upload."""
+    if app.config.get("UPLOAD_BUCKET"):
+        from fieldapp.media.s3_storage import require_boto3
+
+        require_boto3()
 
 
 def register_proxy_fix(app: Flask) -> None:

@@ -48,6 +48,13 @@ def from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "UPLOAD_DIR": upload_dir,
+        # An S3-compatible bucket instead of UPLOAD_DIR (several machines, one store): see
+        # docs/deployment.md section 3. Credentials come from boto3's standard variables
+        # (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or an instance role, never from here.
+        "UPLOAD_BUCKET": os.environ.get("UPLOAD_BUCKET", "").strip(),
+        "UPLOAD_BUCKET_PREFIX": os.environ.get("UPLOAD_BUCKET_PREFIX", "").strip(),
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", "").strip(),
+        "S3_REGION": os.environ.get("S3_REGION", "").strip(),
         # Whole request body; several camera photos plus the form.
         "MAX_CONTENT_LENGTH": max_mb * 1024 * 1024,
         "MAX_PHOTO_BYTES": int(os.environ.get("MAX_PHOTO_MB", "15")) * 1024 * 1024,

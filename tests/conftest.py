@@ -15,6 +15,9 @@ import time
 import factories
 import pytest
 from flask.testing import FlaskClient
+
+# moto's S3 server on loopback and buckets for the bucket storage's tests (shared fixtures).
+from s3_fixtures import bucket, bucket_app, s3_endpoint  # noqa: F401
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
@@ -22,7 +25,6 @@ from fieldapp import create_app
 from fieldapp.extensions import db
 
 PASSWORDS = factories.PASSWORDS
-
 
 # Cheap hashes: scrypt costs ~0.1 s per log-in (far more on a busy CI machine), thousands of times.
 FAST_PASSWORD_HASH = "pbkdf2:sha256:1000"

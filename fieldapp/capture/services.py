@@ -12,7 +12,7 @@ from fieldapp.capture.models import Observation, Photo
 from fieldapp.media.models import PhotoJob
 from fieldapp.media.photos import CheckedUpload, Upload
 from fieldapp.media.staging import stage_photos
-from fieldapp.media.storage import LocalStorage, raw_name
+from fieldapp.media.storage import Storage, raw_name
 from fieldapp.taxonomy import CATEGORY_BY_CODE
 from fieldapp.walks.models import Participant, Walk
 
@@ -55,7 +55,7 @@ def _apply(observation: Observation, data: dict) -> None:
         observation.email_consent = consent
 
 
-def store_photos(session: Session, storage: LocalStorage, photos: Iterable[Upload]) -> None:
+def store_photos(session: Session, storage: Storage, photos: Iterable[Upload]) -> None:
     """Stage the files with the transaction: final names only once `session` commits.
 
     See fieldapp/media/staging.py: a failed commit removes them, a crash leaves only temp files
@@ -116,7 +116,7 @@ def _queued(upload: CheckedUpload, position: int) -> Photo:
 
 def create_observation(
     session: Session,
-    storage: LocalStorage,
+    storage: Storage,
     walk: Walk,
     participant: Participant | None,
     data: dict,
@@ -154,7 +154,7 @@ def create_observation(
 
 def update_observation(
     session: Session,
-    storage: LocalStorage,
+    storage: Storage,
     observation: Observation,
     data: dict,
     new_photos: list[Upload],

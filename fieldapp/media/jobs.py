@@ -26,7 +26,7 @@ from fieldapp.db import utcnow
 from fieldapp.media.models import PhotoJob
 from fieldapp.media.photos import PhotoRejected, ProcessedPhoto, process_photo
 from fieldapp.media.staging import stage_photos
-from fieldapp.media.storage import LocalStorage
+from fieldapp.media.storage import Storage
 from fieldapp.queues import describe_error, skip_locked
 
 # Retry after 1, 5 and 30 minutes; failed for good after the fourth attempt. Errors worth a
@@ -84,7 +84,7 @@ def _fail(session: Session, job: PhotoJob, error: str, now: datetime, permanent:
     return "retry"
 
 
-def _release_raw(session: Session, storage: LocalStorage, name: str) -> None:
+def _release_raw(session: Session, storage: Storage, name: str) -> None:
     """Delete a raw upload once no pending job needs it (after the commit)."""
     still_needed = session.scalar(
         select(func.count()).where(PhotoJob.raw_name == name, PhotoJob.status == "pending")
@@ -95,7 +95,7 @@ def _release_raw(session: Session, storage: LocalStorage, name: str) -> None:
 
 
 def process_job(
-    session: Session, storage: LocalStorage, job: PhotoJob, now: datetime, *, max_bytes: int
+    session: Session, storage: Storage, job: PhotoJob, now: datetime, *, max_bytes: int
 ) -> str:
     """Process one (locked) job and commit; returns "done", "retry" or "failed".
 
@@ -134,7 +134,7 @@ def process_job(
 
 def process_due(
     session: Session,
-    storage: LocalStorage,
+    storage: Storage,
     *,
     max_bytes: int,
     now: datetime | None = None,
@@ -166,7 +166,7 @@ def process_due(
 
 def drain(
     session: Session,
-    storage: LocalStorage,
+    storage: Storage,
     *,
     max_bytes: int,
     should_stop: Callable[[], bool] | None = None,

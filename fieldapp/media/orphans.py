@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.capture.models import Photo
 from fieldapp.media.models import PhotoJob
-from fieldapp.media.storage import LocalStorage, original_name, photo_names
+from fieldapp.media.storage import Storage, original_name, photo_names
 
 _PHOTO_FILE = re.compile(r"[0-9a-f]{2}/[0-9a-f]+((_t|_o)?\.jpg|_r\.raw)")
 
@@ -52,7 +52,7 @@ def referenced_names(session: Session) -> set[str]:
 
 def clean_orphans(
     session: Session,
-    storage: LocalStorage,
+    storage: Storage,
     temp_age: timedelta = timedelta(hours=1),
     dry_run: bool = False,
 ) -> OrphanReport:
@@ -72,7 +72,7 @@ def clean_orphans(
                     storage.promote(path)
             continue
         try:
-            old = path.stat().st_mtime < cutoff
+            old = storage.staged_modified_at(path).timestamp() < cutoff
         except FileNotFoundError:  # finished or discarded by its request meanwhile
             continue
         if not old:

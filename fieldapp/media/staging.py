@@ -1,11 +1,12 @@
 """Photo files that follow their database transaction: written first, final only on commit.
 
 `stage_photos` writes each file under a temp name and remembers it on the session; when that
-session commits, the files are renamed to their final names; when it rolls back or closes
-without committing, they are removed. So a Photo row never points at a file that was not
-fully written, and a failed submission leaves no final file behind. A crash (power cut,
-SIGKILL) between the commit and the rename leaves a temp file that names its final name:
-`clean_orphans` (fieldapp/media/orphans.py) completes those instead of deleting them.
+session commits, the files are renamed to their final names (copied, in a bucket: see
+s3_storage.py); when it rolls back or closes without committing, they are removed. So a Photo
+row never points at a file that was not fully written, and a failed submission leaves no final
+file behind. A crash (power cut, SIGKILL) between the commit and the rename leaves a temp file
+that names its final name: `clean_orphans` (fieldapp/media/orphans.py) completes those instead
+of deleting them.
 
 Session events rather than explicit calls in every view: the form, the JSON API and edits all
 commit through the same session, and none of them can forget the second half. No Flask here.
@@ -17,13 +18,13 @@ import contextlib
 import os
 import time
 from collections.abc import Iterable
-from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
 from fieldapp.media.photos import CheckedUpload, ProcessedPhoto
-from fieldapp.media.storage import LocalStorage, original_name, photo_names, raw_name
+from fieldapp.media.storage import Storage, original_name, photo_names, raw_name
 
 _KEY = "fieldapp_staged_photos"
 # Test-only fault injection: "before_commit:SECONDS" or "after_commit:SECONDS" makes a request
@@ -32,14 +33,14 @@ FAULT_ENV = "FIELDAPP_FAULT_PAUSE"
 
 
 def stage_photos(
-    session: Session, storage: LocalStorage, photos: Iterable[ProcessedPhoto | CheckedUpload]
+    session: Session, storage: Storage, photos: Iterable[ProcessedPhoto | CheckedUpload]
 ) -> None:
     """Write the files under temp names; they become final when `session` commits.
 
     A processed photo stages its three renditions, a checked upload (for the photo queue) its
     raw bytes; the worker stages the renditions it makes through here too.
     """
-    staged: list[tuple[LocalStorage, Path]] = session.info.setdefault(_KEY, [])
+    staged: list[tuple[Storage, Any]] = session.info.setdefault(_KEY, [])
     for photo in photos:
         if isinstance(photo, CheckedUpload):
             staged.append((storage, storage.stage(raw_name(photo.digest), photo.data)))

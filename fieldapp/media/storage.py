@@ -1,4 +1,5 @@
-"""Where processed photos live: a directory today, something like a bucket later.
+"""Where processed photos live: a directory (`LocalStorage`, the default) or an S3-compatible
+bucket (`fieldapp.media.s3_storage.S3Storage`, when UPLOAD_BUCKET is set).
 
 Names are relative, '/'-separated and content-addressed (see `photo_names`), so saving a name
 that already exists is a no-op and two uploads of the same photo share one file. No Flask here.
@@ -11,9 +12,10 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, BinaryIO, Protocol
 
 _TEMP_PREFIX = ".tmp-"
 _DIGEST = re.compile(r"[0-9a-f]{2,128}")
@@ -21,8 +23,26 @@ _DIGEST = re.compile(r"[0-9a-f]{2,128}")
 _STAGED = re.compile(r"\.tmp-(?P<final>[0-9a-f]+(?:(?:_t|_o)?\.jpg|_r\.raw))\.[A-Za-z0-9_]+\.part")
 
 
+@dataclass
+class StoredFile:
+    """A stored file opened for sending: the view answers conditional requests from these.
+
+    `etag` is None when the storage has none of its own (the view then lets Werkzeug make one).
+    """
+
+    body: BinaryIO
+    size: int
+    modified_at: datetime
+    etag: str | None
+
+
 class Storage(Protocol):
-    """What the app needs from photo storage; `LocalStorage` is the one implementation."""
+    """What the app needs from photo storage: `LocalStorage` or `S3Storage`.
+
+    A staged file is an opaque handle (a path, a key) that only its own storage understands:
+    `stage` makes one, `promote`/`discard` finish it, `temp_files` lists the ones a crash left.
+    Missing files raise FileNotFoundError and other storage failures OSError, as for a disk.
+    """
 
     def save(self, name: str, data: bytes) -> None: ...
 
@@ -32,9 +52,43 @@ class Storage(Protocol):
 
     def read(self, name: str) -> bytes: ...
 
+    def open(self, name: str) -> StoredFile: ...
+
     def modified_at(self, name: str) -> datetime: ...
 
     def names(self) -> Iterator[str]: ...
+
+    def stage(self, name: str, data: bytes) -> Any: ...
+
+    def promote(self, staged: Any) -> None: ...
+
+    def discard(self, staged: Any) -> None: ...
+
+    def temp_files(self) -> Iterator[tuple[Any, str | None]]: ...
+
+    def staged_modified_at(self, staged: Any) -> datetime: ...
+
+
+def check_name(name: str) -> list[str]:
+    """The parts of a safe storage name; :raise ValueError: for one that could leave the root.
+
+    '', '.', '..' and hidden names (incl. temp files) are all refused, for every storage: a
+    bucket key has no '..', but the same names must mean the same files everywhere.
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError("empty storage name")
+    if "\\" in name or "\0" in name or name.startswith("/"):
+        raise ValueError(f"unsafe storage name: {name!r}")
+    parts = name.split("/")
+    if any(not part or part.startswith(".") for part in parts):
+        raise ValueError(f"unsafe storage name: {name!r}")
+    return parts
+
+
+def staged_final(basename: str) -> str | None:
+    """The final name (without its directory) a staged file's base name was staged for."""
+    match = _STAGED.fullmatch(basename)
+    return match["final"] if match else None
 
 
 def photo_names(digest: str) -> tuple[str, str]:
@@ -70,15 +124,7 @@ class LocalStorage:
 
     def path(self, name: str) -> Path:
         """The file for `name`; :raise ValueError: for a name that could leave the root."""
-        if not isinstance(name, str) or not name:
-            raise ValueError("empty storage name")
-        if "\\" in name or "\0" in name or name.startswith("/"):
-            raise ValueError(f"unsafe storage name: {name!r}")
-        parts = name.split("/")
-        # '', '.', '..' and hidden names (incl. our temp files) are all refused.
-        if any(not part or part.startswith(".") for part in parts):
-            raise ValueError(f"unsafe storage name: {name!r}")
-        return self.root.joinpath(*parts)
+        return self.root.joinpath(*check_name(name))
 
     def exists(self, name: str) -> bool:
         return self.path(name).is_file()
@@ -109,6 +155,13 @@ class LocalStorage:
     def modified_at(self, name: str) -> datetime:
         """When `name` was written (aware UTC); :raise FileNotFoundError: when not stored."""
         return datetime.fromtimestamp(self.path(name).stat().st_mtime, UTC)
+
+    def open(self, name: str) -> StoredFile:
+        """The file opened for reading; the photo view sends `path(name)` itself instead."""
+        path = self.path(name)
+        body = path.open("rb")
+        stat = os.fstat(body.fileno())
+        return StoredFile(body, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC), None)
 
     def stage(self, name: str, data: bytes) -> Path:
         """Write `data` under a temp name beside `name`'s final place; `promote` finishes it.
@@ -165,6 +218,11 @@ class LocalStorage:
                 match = _STAGED.fullmatch(filename)
                 final = (rel / match["final"]).as_posix() if match else None
                 yield Path(dirpath) / filename, final
+
+    @staticmethod
+    def staged_modified_at(staged: Path) -> datetime:
+        """When a staged file was written; :raise FileNotFoundError: when it is gone."""
+        return datetime.fromtimestamp(staged.stat().st_mtime, UTC)
 
     def delete(self, name: str) -> None:
         """Remove `name`; a missing file is fine."""

@@ -30,7 +30,7 @@ from fieldapp.capture.models import Photo
 from fieldapp.extensions import db
 from fieldapp.media.forms import BlurRegionForm, PhotoVisibilityForm
 from fieldapp.media.services import add_blur_region, discard_public
-from fieldapp.media.storage import LocalStorage, original_name, photo_names
+from fieldapp.media.storage import LocalStorage, Storage, original_name, photo_names
 from fieldapp.notify.urls import base_url, path_for
 from fieldapp.triage.access import can_view_issue
 from fieldapp.walks.participation import current_participant
@@ -38,11 +38,21 @@ from fieldapp.walks.participation import current_participant
 bp = Blueprint("media", __name__, url_prefix="/photos")
 
 
-def get_storage() -> LocalStorage:
-    """One storage object per app, created on first use from UPLOAD_DIR."""
+def get_storage() -> Storage:
+    """One storage object per app, created on first use: the UPLOAD_BUCKET bucket when that is
+    set, else the UPLOAD_DIR directory."""
     storage = current_app.extensions.get("fieldapp_storage")
     if storage is None:
-        storage = LocalStorage(current_app.config["UPLOAD_DIR"])
+        config = current_app.config
+        if config.get("UPLOAD_BUCKET"):
+            from fieldapp.media.s3_storage import S3Storage, make_client
+
+            client = make_client(config.get("S3_ENDPOINT_URL"), config.get("S3_REGION"))
+            storage = S3Storage(
+                config["UPLOAD_BUCKET"], config.get("UPLOAD_BUCKET_PREFIX", ""), client
+            )
+        else:
+            storage = LocalStorage(config["UPLOAD_DIR"])
         current_app.extensions["fieldapp_storage"] = storage
     return storage
 
@@ -83,9 +93,23 @@ def _may_follow(photo: Photo) -> bool:
 
 def _send(name: str):
     storage = get_storage()
-    if not storage.exists(name):
-        abort(404)
-    resp = send_file(storage.path(name), mimetype="image/jpeg", conditional=True)
+    if isinstance(storage, LocalStorage):
+        if not storage.exists(name):
+            abort(404)
+        resp = send_file(storage.path(name), mimetype="image/jpeg", conditional=True)
+    else:
+        # A bucket: the object's own ETag and time, so a 304 works across instances.
+        try:
+            stored = storage.open(name)
+        except FileNotFoundError:
+            abort(404)
+        resp = send_file(
+            stored.body,
+            mimetype="image/jpeg",
+            conditional=True,
+            etag=stored.etag if stored.etag is not None else True,
+            last_modified=stored.modified_at,
+        )
     # Revalidate every time (a 304 is cheap): a photo blurred or hidden by staff must not
     # linger in a browser cache.
     resp.headers["Cache-Control"] = "private, no-cache"

@@ -18,7 +18,7 @@ from fieldapp.areas.assign import assign_observation
 from fieldapp.capture.models import Observation
 from fieldapp.capture.services import _attach, store_photos
 from fieldapp.media.photos import Upload
-from fieldapp.media.storage import LocalStorage
+from fieldapp.media.storage import Storage
 from fieldapp.open311.models import ApiClient, hash_api_key
 from fieldapp.taxonomy import CATEGORIES, CATEGORY_BY_CODE, N_, SAFETY_SCALE, Category
 from fieldapp.triage.models import Issue
@@ -123,7 +123,7 @@ def find_by_token(session: Session, token: str | None) -> Observation | None:
 
 def create_request(
     session: Session,
-    storage: LocalStorage,
+    storage: Storage,
     data: NewRequest,
     photos: Iterable[Upload] = (),
 ) -> tuple[Observation, bool]:

@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 from fieldapp.capture.models import Observation, Photo
 from fieldapp.capture.services import photo_rows, store_photos
 from fieldapp.capture.uploads import Upload
-from fieldapp.media.storage import LocalStorage
+from fieldapp.media.storage import Storage
 from fieldapp.triage.models import Issue, IssueEvent
 
 
 def add_after_photos(
     session: Session,
-    storage: LocalStorage,
+    storage: Storage,
     issue: Issue,
     photos: Sequence[Upload],
     user_id: int | None,

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from fieldapp.capture.models import Photo
-from fieldapp.media.storage import LocalStorage, photo_names
+from fieldapp.media.storage import Storage, photo_names
 from fieldapp.media.views import public_photo_url
 
 PRINT_CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "walkreport-print.css"
@@ -19,7 +19,7 @@ BASE_URL = "http://report.invalid/"
 _PHOTO_PATH = re.compile(r"^http://report\.invalid(/photos/p/[^/]+/(?:web|thumb)\.jpg)$")
 
 
-def photo_fetcher(photos: dict[int, Photo], storage: LocalStorage):
+def photo_fetcher(photos: dict[int, Photo], storage: Storage):
     """A WeasyPrint URL fetcher that serves the given photos and refuses everything else."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -37,13 +37,13 @@ def photo_fetcher(photos: dict[int, Photo], storage: LocalStorage):
             name = files.get(match.group(1)) if match else None
             if name is None:
                 raise ValueError(f"external resource refused: {url[:80]}")
-            body = storage.path(name).read_bytes()
+            body = storage.read(name)
             return URLFetcherResponse(url, body, {"Content-Type": "image/jpeg"})
 
     return PhotoFetcher()
 
 
-def render_pdf(html: str, photos: dict[int, Photo], storage: LocalStorage) -> bytes:
+def render_pdf(html: str, photos: dict[int, Photo], storage: Storage) -> bytes:
     from weasyprint import CSS, HTML  # heavy import, only when a PDF is asked for
 
     return HTML(

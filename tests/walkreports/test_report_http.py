@@ -20,6 +20,7 @@ from walkreport_fixtures import (
 
 from fieldapp.capture.models import Observation
 from fieldapp.extensions import db
+from fieldapp.media.storage import photo_names
 from fieldapp.walkreports.models import WalkReport
 from fieldapp.walks.models import Participant
 
@@ -244,3 +245,17 @@ def test_joining_without_an_email_stores_none(client, make_walk) -> None:
     person = db.session.query(Participant).one()
     assert (person.email, person.email_consent) == (None, False)
     assert re.search(r"da|en", person.locale or "")
+
+
+def test_the_pdf_gets_its_photos_from_a_bucket(client, auth, bucket_app) -> None:
+    """With UPLOAD_BUCKET set the photos are read from the bucket (there is no file path)."""
+    _app, storage = bucket_app
+    story = build_story()  # its photo is saved through get_storage(): into the bucket
+    assert storage.exists(photo_names(story.photo.digest)[0])
+    auth.login()
+    publish(client, story.walk, photos=[story.photo.id])
+    token = report_of(story.walk).token
+    auth.logout()
+    resp = client.get(f"/r/{token}.pdf")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    assert b"/Image" in resp.data
