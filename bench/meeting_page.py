@@ -19,7 +19,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,9 +26,7 @@ from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from triage import login, p95, timed  # noqa: E402
-
-from fieldapp import create_app  # noqa: E402
+from triage import bench_app, login, p95, timed  # noqa: E402
 
 OPEN = ("new", "triaged", "forwarded", "in_progress")
 TITLE = "Bench: dialogmøde"
@@ -77,16 +74,7 @@ def main() -> int:
     from fieldapp.extensions import db
     from fieldapp.triage.models import Issue
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench-secret",
-            "SQLALCHEMY_DATABASE_URI": args.reuse,
-            "UPLOAD_DIR": tempfile.mkdtemp(prefix="bench-meeting-"),
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    app = bench_app(args.reuse, "bench-meeting-")
     with app.app_context():
         upgrade()
         engine = db.engine.dialect.name

@@ -473,6 +473,21 @@ def build(db_url: str, data, now, tmpdir: str):
 # ----------------------------------------------------------------------------- timing
 
 
+def bench_app(url: str, upload_prefix: str):
+    """The app on a generated database, as the benchmarks request it through the test client
+    (no CSRF or rate limit: they time the pages, not the checks)."""
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench-secret",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "UPLOAD_DIR": tempfile.mkdtemp(prefix=upload_prefix),
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
@@ -619,16 +634,7 @@ def reuse(url: str, runs: int, groups: set[str]) -> int:
     from fieldapp.extensions import db
 
     print(f"Python {platform.python_version()}, load average {os.getloadavg()}")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench-secret",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "UPLOAD_DIR": tempfile.mkdtemp(prefix="bench-triage-"),
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    app = bench_app(url, "bench-triage-")
     with app.app_context():
         upgrade()
         engine_name = db.engine.dialect.name

@@ -15,16 +15,13 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
 from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from triage import login, p95, timed  # noqa: E402
-
-from fieldapp import create_app  # noqa: E402
+from triage import bench_app, login, p95, timed  # noqa: E402
 
 
 def main() -> int:
@@ -37,16 +34,7 @@ def main() -> int:
     from fieldapp.capture.models import Observation
     from fieldapp.extensions import db
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench-secret",
-            "SQLALCHEMY_DATABASE_URI": args.reuse,
-            "UPLOAD_DIR": tempfile.mkdtemp(prefix="bench-walk-"),
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
+    app = bench_app(args.reuse, "bench-walk-")
     with app.app_context():
         upgrade()
         walk_id, n = db.session.execute(

@@ -39,6 +39,16 @@ def join(phone, live, walk) -> None:
     outbox_ready(phone)
 
 
+def joined_phone_with_photo(new_context, live, walk, photo):
+    """A phone in English sharing its GPS position, joined to `walk` as a resident, with a
+    camera photo saved to `photo` to choose; returns (context, page)."""
+    camera_jpeg(photo)
+    context = new_context(locale="en-GB", geolocation=GPS, permissions=["geolocation"])
+    phone = context.new_page()
+    join(phone, live, walk)
+    return context, phone
+
+
 def outbox_ready(phone) -> None:
     expect(phone.locator("[data-outbox]")).to_have_attribute("data-ready", "1", timeout=10_000)
     phone.locator("form[data-outbox-ready]").wait_for(state="attached")
@@ -73,10 +83,7 @@ def test_observations_made_offline_wait_on_the_phone_and_arrive_once(
 ):
     walk = make_walk()
     photo = tmp_path / "IMG_2041.jpg"
-    camera_jpeg(photo)
-    context = new_context(locale="en-GB", geolocation=GPS, permissions=["geolocation"])
-    phone = context.new_page()
-    join(phone, live, walk)
+    context, phone = joined_phone_with_photo(new_context, live, walk, photo)
 
     # The service worker installs on the first walk page; once it controls the page it has
     # kept the capture page and everything it needs.

@@ -7,8 +7,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from .conftest import screenshot
-from .test_capture_journey import GPS, camera_jpeg
-from .test_offline_capture import join, outbox_keys, stored, wait_waiting
+from .test_offline_capture import joined_phone_with_photo, outbox_keys, stored, wait_waiting
 
 
 def test_a_refused_queued_observation_is_corrected_and_sent(
@@ -16,10 +15,7 @@ def test_a_refused_queued_observation_is_corrected_and_sent(
 ) -> None:
     walk = make_walk()
     photo = tmp_path / "IMG_2042.jpg"
-    camera_jpeg(photo)
-    context = new_context(locale="en-GB", geolocation=GPS, permissions=["geolocation"])
-    phone = context.new_page()
-    join(phone, live, walk)
+    context, phone = joined_phone_with_photo(new_context, live, walk, photo)
 
     # Offline: an address without the consent box ticked, which the server will refuse.
     context.set_offline(True)
@@ -82,10 +78,7 @@ def test_online_a_photo_is_not_lost_to_a_missing_category_or_a_refused_field(
     corrected with the photo kept on the phone."""
     walk = make_walk()
     photo = tmp_path / "IMG_2043.jpg"
-    camera_jpeg(photo)
-    context = new_context(locale="en-GB", geolocation=GPS, permissions=["geolocation"])
-    phone = context.new_page()
-    join(phone, live, walk)
+    context, phone = joined_phone_with_photo(new_context, live, walk, photo)
     phone.get_by_label("Describe what you see").fill("Hullet i hegnet er blevet større.")
     phone.get_by_role("button", name="Use my position").click()
     expect(phone.locator("input[name=lat]")).not_to_have_value("", timeout=10_000)

@@ -14,9 +14,10 @@ from blur_fixtures import fetch, log_in, make_person, post_observation
 from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from test_photo_staging import observation_with
 
 from fieldapp import create_app
-from fieldapp.capture.models import Observation, Photo
+from fieldapp.capture.models import Photo
 from fieldapp.config import from_environment
 from fieldapp.db import utcnow
 from fieldapp.extensions import db
@@ -135,22 +136,6 @@ def test_who_may_see_a_photo_does_not_depend_on_the_storage(
     _app, storage = bucket_app
     storage.delete(photo_names(photo.digest)[1])
     assert fetch(coordinator, f"/photos/{photo.id}/thumb.jpg").status_code == 404
-
-
-def observation_with(photo, **fields) -> Observation:
-    obs = Observation(category="lighting", **fields)
-    obs.photos.append(
-        Photo(
-            digest=photo.digest,
-            original_digest=photo.original_digest,
-            width=photo.width,
-            height=photo.height,
-            thumb_width=photo.thumb_width,
-            thumb_height=photo.thumb_height,
-            byte_size=len(photo.web),
-        )
-    )
-    return obs
 
 
 def test_a_failed_commit_leaves_no_object_in_the_bucket(bucket_app) -> None:
