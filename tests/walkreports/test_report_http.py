@@ -131,13 +131,19 @@ def test_only_the_chosen_photos_appear_once_the_report_is_published(client, auth
     assert photo_status(anonymous, unchosen.id) == 404
 
 
-def test_the_pdf_has_the_statuses_and_nothing_private(client, auth, story) -> None:
+def published_pdf(client, auth, story):
+    """The PDF of the story's walk report, published with its photo, as anyone fetches it."""
     auth.login()
     publish(client, story.walk, photos=[story.photo.id])
     token = report_of(story.walk).token
     auth.logout()
     resp = client.get(f"/r/{token}.pdf")
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    return resp
+
+
+def test_the_pdf_has_the_statuses_and_nothing_private(client, auth, story) -> None:
+    resp = published_pdf(client, auth, story)
     text = pdf_text(resp.data)
     assert b"/Image" in resp.data  # the chosen photo is in it
     with force_locale("da"):
@@ -150,6 +156,7 @@ def test_the_pdf_has_the_statuses_and_nothing_private(client, auth, story) -> No
         assert expected in flat
     for secret in PRIVATE:
         assert secret not in flat, secret
+    token = report_of(story.walk).token
     english_text = " ".join(pdf_text(client.get(f"/r/{token}.pdf?lang=en").data).split())
     for status in ("Resolved", "In progress", "Rejected"):
         assert status in english_text
@@ -252,10 +259,5 @@ def test_the_pdf_gets_its_photos_from_a_bucket(client, auth, bucket_app) -> None
     _app, storage = bucket_app
     story = build_story()  # its photo is saved through get_storage(): into the bucket
     assert storage.exists(photo_names(story.photo.digest)[0])
-    auth.login()
-    publish(client, story.walk, photos=[story.photo.id])
-    token = report_of(story.walk).token
-    auth.logout()
-    resp = client.get(f"/r/{token}.pdf")
-    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    resp = published_pdf(client, auth, story)
     assert b"/Image" in resp.data
