@@ -368,7 +368,9 @@ MAPS_READY = """() => [...document.querySelectorAll(
 def wait_until_ready(page) -> None:
     page.wait_for_load_state("load")
     wait_until(page, MAPS_READY)
-    page.wait_for_load_state("networkidle")
+    # The page's own requests are over by now; this lets late ones (map points) settle. A busy
+    # CI machine has stalled a request of a plain admin page past the 10 s default once.
+    page.wait_for_load_state("networkidle", timeout=30_000)
     # Mid-fade colours (a Leaflet popup fades in) are not the page's colours.
     page.evaluate(
         """() => Promise.race([
