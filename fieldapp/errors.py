@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from fieldapp.extensions import db
+from fieldapp.media.s3_storage import S3StorageError
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -25,6 +26,10 @@ def _messages() -> dict[int, tuple[str, str]]:
         500: (
             _("Something went wrong"),
             _("An error on our side stopped this. It has been logged; please try again."),
+        ),
+        503: (
+            _("Not available right now"),
+            _("Photos cannot be stored or shown at the moment. Please try again in a minute."),
         ),
     }
 
@@ -61,6 +66,17 @@ def register(app: Flask) -> None:
             return exc
         detail = exc.description if getattr(exc, "fieldapp_message", False) else None
         return render_error(exc.code, detail)
+
+    @app.errorhandler(S3StorageError)
+    def storage_unavailable(exc: S3StorageError):
+        # The photo bucket could not be reached or refused (network, credentials, quota):
+        # nothing is lost, so "try again" rather than a crash. The outbox retries a 5xx with
+        # the observation kept on the phone.
+        db.session.rollback()
+        app.logger.error("Photo storage unavailable: %s", exc)
+        response = make_response(render_error(503))
+        response.headers["Retry-After"] = "60"
+        return response
 
     @app.errorhandler(InternalServerError)
     def server_error(exc: InternalServerError):

@@ -5,6 +5,7 @@ commit is completed or cleaned up, retention deletes originals, and start-up che
 from __future__ import annotations
 
 import io
+import socket
 import sys
 from datetime import timedelta
 from email.utils import format_datetime
@@ -12,12 +13,12 @@ from email.utils import format_datetime
 import pytest
 from blur_fixtures import fetch, log_in, make_person, post_observation
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from test_photo_staging import observation_with
 
 from fieldapp import create_app
-from fieldapp.capture.models import Photo
+from fieldapp.capture.models import Observation, Photo
 from fieldapp.config import from_environment
 from fieldapp.db import utcnow
 from fieldapp.extensions import db
@@ -136,6 +137,50 @@ def test_who_may_see_a_photo_does_not_depend_on_the_storage(
     _app, storage = bucket_app
     storage.delete(photo_names(photo.digest)[1])
     assert fetch(coordinator, f"/photos/{photo.id}/thumb.jpg").status_code == 404
+
+
+def test_a_bucket_that_cannot_be_reached_answers_503_and_keeps_nothing_half_done(
+    client, participant, bucket_app, kit, new_browser
+) -> None:
+    """Network, credentials or an outage at the bucket: "try again" (503 with Retry-After), in
+    HTML and in the outbox's JSON (which keeps the observation on the phone), never a 500."""
+    import boto3
+    from botocore.config import Config
+
+    kit.english(client)
+    photo = send_photo(client, participant)
+    app, storage = bucket_app
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there any more
+    unreachable = boto3.client(
+        "s3",
+        endpoint_url=f"http://127.0.0.1:{port}",
+        region_name="eu-north-1",
+        config=Config(retries={"max_attempts": 1}, connect_timeout=1),
+    )
+    app.extensions["fieldapp_storage"] = S3Storage(storage.bucket, "fieldapp/photos", unreachable)
+
+    coordinator = log_in(new_browser(), make_person("coordinator", "k@aalborg.dk"))
+    resp = fetch(coordinator, f"/photos/{photo.id}/web.jpg")
+    assert resp.status_code == 503 and resp.headers["Retry-After"] == "60"
+    assert "Photos cannot be stored or shown at the moment" in resp.get_data(as_text=True)
+
+    resp = client.post(
+        f"/w/{participant.join_token}/api/observations",
+        data={
+            "client_key": "bucket-down-1",
+            "category": "lighting",
+            "text": "Lampen er slukket",
+            "photos": [(io.BytesIO(jpeg((200, 40, 40))), "IMG_0002.JPG")],
+        },
+        content_type="multipart/form-data",
+        headers={"Accept": "application/json"},
+    )
+    assert resp.status_code == 503 and resp.get_json()["status"] == 503
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Observation)) == 1  # the first
 
 
 def test_a_failed_commit_leaves_no_object_in_the_bucket(bucket_app) -> None:
