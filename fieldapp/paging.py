@@ -40,11 +40,16 @@ def requested_page() -> int:
     return int(page)
 
 
-def paginate(session: Session, query: Select, number: int, per_page: int) -> Page:
-    """Rows `number` of `query` (ordered, with a tie-breaker) and how many pages there are.
-    A page number past the end gives the last page, so a link kept from a longer list works."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+def clamp_page(total: int, number: int, per_page: int) -> tuple[int, int]:
+    """(page number, pages) for `total` rows: a page number past the end gives the last page,
+    so a link kept from a longer list works; an empty list has one (empty) page."""
     pages = max(1, -(-total // per_page))
-    number = min(max(1, number), pages)
+    return min(max(1, number), pages), pages
+
+
+def paginate(session: Session, query: Select, number: int, per_page: int) -> Page:
+    """Rows `number` of `query` (ordered, with a tie-breaker) and how many pages there are."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    number, pages = clamp_page(total, number, per_page)
     rows = list(session.scalars(query.offset((number - 1) * per_page).limit(per_page)))
     return Page(rows, number, pages, total)

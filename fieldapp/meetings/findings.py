@@ -23,7 +23,7 @@ from fieldapp.areas.models import Area
 from fieldapp.areas.services import area_shape
 from fieldapp.capture.models import Observation
 from fieldapp.meetings.models import Decision, Meeting, Vote
-from fieldapp.paging import Page
+from fieldapp.paging import Page, clamp_page
 from fieldapp.triage.models import Issue
 from fieldapp.triage.workflow import OPEN_STATUSES
 
@@ -179,10 +179,9 @@ def meeting_findings(
             decisions.setdefault(decision.issue_id, []).append(decision)
     ordered = _ordered(_area_candidates(session, area), totals, set(decisions), by_votes)
     total = len(ordered)
-    pages = max(1, -(-total // per_page))
     if focus is not None:
         page = next((i // per_page + 1 for i, c in enumerate(ordered) if c.id == focus), page)
-    number = min(max(1, page), pages)
+    number, pages = clamp_page(total, page, per_page)
     start = (number - 1) * per_page
     shown = [c.id for c in ordered[start : start + per_page]]
 
