@@ -285,6 +285,11 @@ def main() -> int:
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_SUBMIT_PG_URL", DEFAULT_PG))
     parser.add_argument("--photo", choices=("no", "yes", "both"), default="both")
     parser.add_argument("--photo-processing", choices=("queue", "inline"), default="queue")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="time bench/submit_floor.py's `floor` endpoint as the app side (no photo)",
+    )
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="bench-submit-")
@@ -309,9 +314,13 @@ def main() -> int:
         "PHOTO_PROCESSING": args.photo_processing,
     }
     app_port, bare_port = free_port(), free_port()
+    if args.floor:
+        args.photo = "no"
     procs = [
         start_gunicorn(
-            'fieldapp:create_app({"RATELIMIT_ENABLED": False})',
+            "bench.submit_floor:floor_app()"
+            if args.floor
+            else 'fieldapp:create_app({"RATELIMIT_ENABLED": False})',
             app_port,
             args,
             env,
@@ -330,7 +339,11 @@ def main() -> int:
         )
     )
     sides = {
-        "app": {"port": app_port, "token": token, "path": f"/w/{token}/api/observations"},
+        "app": {
+            "port": app_port,
+            "token": token,
+            "path": f"/w/{token}/api/{'floor' if args.floor else 'observations'}",
+        },
         "bare": {"port": bare_port, "token": None, "path": "/submit"},
     }
     photo = photo_jpeg()
@@ -338,7 +351,7 @@ def main() -> int:
         f"Python {sys.version.split()[0]}, {args.db}, gunicorn --workers {args.workers} "
         f"--threads {args.threads}; {args.requests} requests per client x {args.rounds} rounds "
         f"per side; photo {len(photo) / 1024:.0f} KB JPEG 1600x1200, PHOTO_PROCESSING="
-        f"{args.photo_processing}; load average "
+        f"{args.photo_processing}; app side: {'floor' if args.floor else 'the app'}; load average "
         f"{tuple(round(x, 2) for x in os.getloadavg())}\n"
     )
     head = (

@@ -37,8 +37,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench.submit import fields, multipart, photo_jpeg, prepare  # noqa: E402
 
 
-def app_client(db_url: str, tmp: str):
-    """A test client that has joined the demo's running walk, the submit path, a CSRF token."""
+def app_client(db_url: str, tmp: str, setup=None):
+    """A test client that has joined the demo's running walk, the submit path, a CSRF token;
+    `setup(app)` may add routes before the first request (bench/submit_floor.py)."""
     token = prepare(db_url, tmp)
     os.environ.update(
         DATABASE_URL=db_url,
@@ -48,7 +49,10 @@ def app_client(db_url: str, tmp: str):
     )
     from fieldapp import create_app
 
-    client = create_app({"RATELIMIT_ENABLED": False}).test_client()
+    app = create_app({"RATELIMIT_ENABLED": False})
+    if setup is not None:
+        setup(app)
+    client = app.test_client()
     html = client.get(f"/j/{token}").data
     csrf = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1).decode()
     assert client.post(f"/j/{token}", data={"csrf_token": csrf, "role": "resident"}).status_code
