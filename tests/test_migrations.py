@@ -67,3 +67,20 @@ def test_0021_index_changes_and_their_downgrade(app) -> None:
     assert "ix_issue_area_id" not in _indexes("issue")
     assert "ix_observation_meeting" in _indexes("observation")
     assert _diff() == []
+
+
+def test_meetarea_1_index_changes_and_their_downgrade(app) -> None:
+    """ix_observation_issue_area (issue_id, area_id, lat, lon) replaces the index on issue_id
+    alone, whose lookups it serves (tests/meetings/test_meeting_services.py: reported there)."""
+    db.session.remove()
+    assert "ix_observation_issue_area" in _indexes("observation")
+    assert "ix_observation_issue_id" not in _indexes("observation")
+    try:
+        downgrade(revision="0021")
+        assert "ix_observation_issue_id" in _indexes("observation")
+        assert "ix_observation_issue_area" not in _indexes("observation")
+    finally:
+        upgrade()
+    assert "ix_observation_issue_area" in _indexes("observation")
+    assert "ix_observation_issue_id" not in _indexes("observation")
+    assert _diff() == []

@@ -44,6 +44,10 @@ class Observation(GridCellMixin, TimestampMixin, Base):
         # Triage map: loose observations in a view (range on grid rows) and their clusters
         # (GROUP BY on the cells) read from the index alone.
         Index("ix_observation_issue_grid", "issue_id", "grid_y", "grid_x"),
+        # A meeting's findings reported in its area: the observations of the open issues routed
+        # elsewhere, tested by area and position from the index alone (meetings/findings.py).
+        # It also serves every lookup by issue_id, so there is no index on issue_id alone.
+        Index("ix_observation_issue_area", "issue_id", "area_id", "lat", "lon"),
         # Dashboards: the days at the edges of a period that the month summaries do not cover
         # (stats/analyses.py), read from the index alone instead of one row lookup each.
         Index(
@@ -81,9 +85,7 @@ class Observation(GridCellMixin, TimestampMixin, Base):
     reporter_email: Mapped[str | None] = mapped_column(String(254))
     email_consent: Mapped[bool] = mapped_column(default=False)
     source: Mapped[str] = mapped_column(String(10), default="walk")  # walk | open311
-    issue_id: Mapped[int | None] = mapped_column(
-        ForeignKey("issue.id", ondelete="SET NULL"), index=True
-    )
+    issue_id: Mapped[int | None] = mapped_column(ForeignKey("issue.id", ondelete="SET NULL"))
     # Set from the walk's area, or by point-in-polygon when the walk has none.
     area_id: Mapped[int | None] = mapped_column(
         ForeignKey("area.id", ondelete="SET NULL"), index=True

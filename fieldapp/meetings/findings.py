@@ -16,7 +16,7 @@ from datetime import datetime
 
 from shapely.geometry import Point
 from shapely.prepared import prep
-from sqlalchemy import func, or_, select
+from sqlalchemy import any_, func, or_, select
 from sqlalchemy.orm import Session, configure_mappers, selectinload
 
 from fieldapp.areas.models import Area
@@ -68,12 +68,31 @@ def _in_bbox(model, area: Area):
     return model.lat.between(area.south, area.north) & model.lon.between(area.west, area.east)
 
 
+def _of_issues_routed_elsewhere(session: Session, area: Area, is_open):
+    """Observations of the open issues not routed to the area, by issue id.
+
+    Each such issue is one probe of ix_observation_issue_area, which holds area and position:
+    the cost grows with the open issues, not with all observations. SQLite plans `IN (...)`
+    so; PostgreSQL planned it as a join reading every observation (it cannot know that those
+    in the area or box belong almost all to issues routed here), so it gets the ids as one
+    array, `= ANY(ARRAY(...))`, which it can only probe. bench/RESULTS.md, session 6.
+    """
+    routed_elsewhere = select(Issue.id).where(
+        is_open, or_(Issue.area_id.is_(None), Issue.area_id != area.id)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        return Observation.issue_id == any_(func.array(routed_elsewhere.scalar_subquery()))
+    return Observation.issue_id.in_(routed_elsewhere)
+
+
 def _area_candidates(session: Session, area: Area) -> list[_Candidate]:
     """The area's open issues as (id, priority rank, created) rows, by `issue_in_area`'s rule.
 
     Routed issues count without a look at their position; those in the bounding box are
     tested by position with the prepared polygon; then the observations in the area or its box
     of open issues not routed here, for the issues reported there (a few; read by id).
+    Observation.area_id alone would not do: it is the walk's area even beyond its outline,
+    and of overlapping areas the smallest, so position is tested as well.
     """
     is_open = Issue.status.in_(sorted(OPEN_STATUSES))
     columns = (Issue.id, Issue.priority_rank, Issue.created_at)
@@ -87,15 +106,9 @@ def _area_candidates(session: Session, area: Area) -> list[_Candidate]:
     for row in rows:
         if row.area_id == area.id or _covers(area, row.lat, row.lon, shape):
             members[row.id] = _Candidate(row.id, row.priority_rank, row.created_at)
-    # Driven from the open issues routed elsewhere (SQLite reads their observations by
-    # issue_id): 24 ms at 300,000 observations, against 37 ms for the join, which it drove
-    # from the observations in the box's latitude band.
-    routed_elsewhere = select(Issue.id).where(
-        is_open, or_(Issue.area_id.is_(None), Issue.area_id != area.id)
-    )
     reports = session.execute(
         select(Observation.issue_id, Observation.area_id, Observation.lat, Observation.lon).where(
-            Observation.issue_id.in_(routed_elsewhere),
+            _of_issues_routed_elsewhere(session, area, is_open),
             or_(Observation.area_id == area.id, _in_bbox(Observation, area)),
         )
     )

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import factories
 import pytest
 from meeting_fixtures import (
+    EAST,
     INSIDE,
+    NORTH,
     OUTSIDE,
+    SOUTH,
+    WEST,
     make_admin,
     make_area,
     make_group,
@@ -19,7 +24,7 @@ from sqlalchemy import select
 
 from fieldapp.capture.models import Observation
 from fieldapp.extensions import db
-from fieldapp.meetings.findings import area_open_issue_ids, meeting_findings
+from fieldapp.meetings.findings import area_open_issue_ids, issue_in_area, meeting_findings
 from fieldapp.meetings.models import MeetingParticipant
 from fieldapp.meetings.services import (
     MeetingError,
@@ -34,6 +39,7 @@ from fieldapp.meetings.services import (
     votes_left,
 )
 from fieldapp.plans.models import ActionItem
+from fieldapp.triage.models import Issue
 
 
 def _participant(meeting, role="resident", name=None, consent=False) -> MeetingParticipant:
@@ -53,6 +59,48 @@ def test_area_findings_are_open_issues_routed_positioned_or_reported_there(app):
     make_issue("Elsewhere", position=OUTSIDE)
     found = area_open_issue_ids(db.session, area)
     assert found == {routed.id, positioned.id, reported.id}
+
+
+def test_issues_routed_elsewhere_count_by_where_an_observation_was_made(app):
+    """An observation with the area's id (its walk's area, even beyond the outline or without
+    a position) or inside the polygon (though another area's) makes the issue a finding; one
+    in the box's empty corner, or of a closed issue, does not. As `issue_in_area` decides."""
+    triangle = factories.make_area("Trekanten", SOUTH, WEST, NORTH, EAST, triangle=True)
+    lat, lon = OUTSIDE
+    midtby = factories.make_area("Midtbyen", lat - 0.001, lon - 0.001, lat + 0.001, lon + 0.001)
+    in_triangle = (SOUTH + 0.0008, WEST + 0.0010)
+    corner = (NORTH - 0.0005, EAST - 0.0005)  # in the box, outside the triangle
+
+    def routed_to_midtby(title, position, obs_area, status="new") -> Issue:
+        """Routed to Midtbyen and placed there, plus an observation at `position`."""
+        issue = make_issue(title, position=OUTSIDE, area=midtby, status=status)
+        olat, olon = position or (None, None)
+        db.session.add(
+            Observation(
+                category="lighting",
+                text=title,
+                lat=olat,
+                lon=olon,
+                area_id=obs_area.id if obs_area else None,
+                issue_id=issue.id,
+                source="walk",
+            )
+        )
+        db.session.commit()
+        return issue
+
+    pinned_beyond = routed_to_midtby("Walk's area, beyond its outline", OUTSIDE, triangle)
+    pinned_unplaced = routed_to_midtby("Walk's area, no position", None, triangle)
+    inside = routed_to_midtby("In the triangle, Midtbyen's observation", in_triangle, midtby)
+    routed_to_midtby("In the box's corner", corner, None)
+    routed_to_midtby("In the box's corner, Midtbyen's", corner, midtby)
+    routed_to_midtby("Closed", in_triangle, triangle, status="resolved")
+    make_issue("Midtbyen's own", position=OUTSIDE, area=midtby)
+
+    found = area_open_issue_ids(db.session, triangle)
+    assert found == {pinned_beyond.id, pinned_unplaced.id, inside.id}
+    open_issues = db.session.scalars(select(Issue).where(Issue.status == "new"))
+    assert found == {i.id for i in open_issues if issue_in_area(i, triangle)}
 
 
 def test_meeting_without_area_has_no_findings(app):
