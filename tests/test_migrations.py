@@ -69,7 +69,7 @@ def test_0021_index_changes_and_their_downgrade(app) -> None:
     assert _diff() == []
 
 
-def test_meetarea_1_index_changes_and_their_downgrade(app) -> None:
+def test_0022_index_changes_and_their_downgrade(app) -> None:
     """ix_observation_issue_area (issue_id, area_id, lat, lon) replaces the index on issue_id
     alone, whose lookups it serves (tests/meetings/test_meeting_services.py: reported there)."""
     db.session.remove()

@@ -1,6 +1,6 @@
 """ix_observation_issue_area (issue_id, area_id, lat, lon) replaces ix_observation_issue_id
 
-Revision ID: meetarea_1
+Revision ID: 0022
 Revises: 0021
 
 A meeting's findings "reported in the area" are read from the open issues routed elsewhere,
@@ -14,7 +14,7 @@ The downgrade restores the index on issue_id alone.
 
 from alembic import op
 
-revision = "meetarea_1"
+revision = "0022"
 down_revision = "0021"
 branch_labels = None
 depends_on = None
