@@ -72,9 +72,16 @@ def conditional_answers(client, url: str) -> dict:
     later = format_datetime(first.last_modified + timedelta(hours=1), usegmt=True)
     with client.get(url, headers={"Range": "bytes=0-9"}) as part:
         ranged = (part.status_code, len(part.get_data()))
+    with client.get(url, headers={"If-None-Match": etag}) as unchanged:
+        not_modified = {
+            "headers": sorted(unchanged.headers.keys()),
+            "etag": unchanged.headers.get("ETag"),
+            "body": unchanged.get_data(),
+        }
     return {
         "body": first.data,
         "headers": {h: first.headers.get(h) for h in SERVED_HEADERS},
+        "not_modified": not_modified,
         "if_none_match": fetch_status(client, url, {"If-None-Match": etag}),
         "if_modified_since": fetch_status(client, url, {"If-Modified-Since": later}),
         "stale_etag": fetch_status(client, url, {"If-None-Match": '"not-it"'}),
@@ -121,6 +128,62 @@ def test_a_sent_photo_lands_in_the_bucket_and_is_served_like_one_from_a_director
         assert answers["if_none_match"] == answers["if_modified_since"] == 304
         assert answers["stale_etag"] == 200
         assert answers["range"] == (206, 10)
+    # A 304 says the same either way, and keeps the tag the browser holds.
+    assert from_bucket["not_modified"]["headers"] == from_directory["not_modified"]["headers"]
+    assert from_bucket["not_modified"]["etag"] == from_bucket["headers"]["ETag"]
+    assert from_bucket["not_modified"]["body"] == from_directory["not_modified"]["body"] == b""
+
+
+def test_revalidating_a_bucket_photo_does_not_download_it(
+    client, participant, bucket_app, kit
+) -> None:
+    """Every page view revalidates its photos (no-cache): a copy that is still current costs
+    one conditional GET that the bucket answers 304, with no body; a stale one, a plain GET
+    and a range request still get the photo."""
+    kit.english(client)
+    _app, storage = bucket_app
+    photo = send_photo(client, participant)
+    url = f"/photos/{photo.id}/web.jpg"
+    stored = storage.read(photo_names(photo.digest)[0])
+    calls = []
+
+    def record(http_response, model, **_kwargs) -> None:
+        calls.append((model.name, http_response.status_code))
+
+    def requests_for(headers: dict) -> tuple[int, bytes, list]:
+        calls.clear()
+        with client.get(url, headers=headers) as resp:
+            return resp.status_code, resp.get_data(), list(calls)
+
+    storage.client.meta.events.register("after-call.s3", record)
+    try:
+        status, body, made = requests_for({})
+        assert (status, body, made) == (200, stored, [("GetObject", 200)])
+        first = fetch(client, url)
+        later = format_datetime(first.last_modified + timedelta(hours=1), usegmt=True)
+        earlier = format_datetime(first.last_modified - timedelta(hours=1), usegmt=True)
+        etag = first.headers["ETag"]
+
+        for current in (
+            {"If-None-Match": etag},
+            {"If-None-Match": f"W/{etag}"},
+            {"If-Modified-Since": later},
+            # What a browser sends: the tag decides, even with an older date.
+            {"If-None-Match": etag, "If-Modified-Since": earlier},
+        ):
+            assert requests_for(current) == (304, b"", [("GetObject", 304)]), current
+
+        for stale in (
+            {"If-None-Match": '"not-it"'},
+            {"If-Modified-Since": earlier},
+            {"If-None-Match": '"not-it"', "If-Modified-Since": later},
+        ):
+            assert requests_for(stale) == (200, stored, [("GetObject", 200)]), stale
+
+        status, body, made = requests_for({"Range": "bytes=10-19"})
+        assert (status, body, made) == (206, stored[10:20], [("GetObject", 200)])
+    finally:
+        storage.client.meta.events.unregister("after-call.s3", record)
 
 
 def test_who_may_see_a_photo_does_not_depend_on_the_storage(
