@@ -31,8 +31,10 @@ from sqlalchemy.orm import selectinload
 from werkzeug.http import http_date
 
 from fieldapp.capture.models import Photo
+from fieldapp.errors import photos_not_stored, retry_later
 from fieldapp.extensions import db
 from fieldapp.media.forms import BlurRegionForm, PhotoVisibilityForm
+from fieldapp.media.s3_storage import S3StorageError
 from fieldapp.media.services import add_blur_region, discard_public
 from fieldapp.media.storage import LocalStorage, Storage, original_name, photo_names
 from fieldapp.notify.urls import base_url, path_for
@@ -283,7 +285,11 @@ def add_region(photo_id: int):
         flash(_("The photo is still being processed. Try again in a moment."), "error")
         return _render_privacy(photo, form, 409)
     storage = get_storage()
-    replaced = add_blur_region(db.session, storage, photo, form.region())
+    try:
+        replaced = add_blur_region(db.session, storage, photo, form.region())
+    except S3StorageError as exc:
+        photos_not_stored(exc)  # the numbers typed stay in the form
+        return retry_later(_render_privacy(photo, form))
     db.session.commit()
     for digest in replaced:
         discard_public(db.session, storage, digest)

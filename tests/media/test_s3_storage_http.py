@@ -5,7 +5,6 @@ commit is completed or cleaned up, retention deletes originals, and start-up che
 from __future__ import annotations
 
 import io
-import socket
 import sys
 from datetime import timedelta
 from email.utils import format_datetime
@@ -13,6 +12,7 @@ from email.utils import format_datetime
 import pytest
 from blur_fixtures import fetch, log_in, make_person, post_observation
 from PIL import Image
+from s3_fixtures import unreachable_storage
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from test_photo_staging import observation_with
@@ -207,23 +207,10 @@ def test_a_bucket_that_cannot_be_reached_answers_503_and_keeps_nothing_half_done
 ) -> None:
     """Network, credentials or an outage at the bucket: "try again" (503 with Retry-After), in
     HTML and in the outbox's JSON (which keeps the observation on the phone), never a 500."""
-    import boto3
-    from botocore.config import Config
-
     kit.english(client)
     photo = send_photo(client, participant)
     app, storage = bucket_app
-    closed = socket.socket()
-    closed.bind(("127.0.0.1", 0))
-    port = closed.getsockname()[1]
-    closed.close()  # nothing listens there any more
-    unreachable = boto3.client(
-        "s3",
-        endpoint_url=f"http://127.0.0.1:{port}",
-        region_name="eu-north-1",
-        config=Config(retries={"max_attempts": 1}, connect_timeout=1),
-    )
-    app.extensions["fieldapp_storage"] = S3Storage(storage.bucket, "fieldapp/photos", unreachable)
+    app.extensions["fieldapp_storage"] = unreachable_storage(storage.bucket)
 
     coordinator = log_in(new_browser(), make_person("coordinator", "k@aalborg.dk"))
     resp = fetch(coordinator, f"/photos/{photo.id}/web.jpg")
