@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+)
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from fieldapp.extensions import db
 from fieldapp.media.s3_storage import S3StorageError
+
+# Seconds a client should wait before sending again when photo storage is down (the error
+# page says "in a minute").
+RETRY_AFTER = "60"
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -71,18 +85,43 @@ def register(app: Flask) -> None:
     def storage_unavailable(exc: S3StorageError):
         # The photo bucket could not be reached or refused (network, credentials, quota):
         # nothing is lost, so "try again" rather than a crash. The outbox retries a 5xx with
-        # the observation kept on the phone.
-        db.session.rollback()
-        app.logger.error("Photo storage unavailable: %s", exc)
-        response = make_response(render_error(503))
-        response.headers["Retry-After"] = "60"
-        return response
+        # the observation kept on the phone; HTML forms catch it first (`photos_not_stored`).
+        _undo(exc)
+        return retry_later(render_error(503))
 
     @app.errorhandler(InternalServerError)
     def server_error(exc: InternalServerError):
         db.session.rollback()
         app.logger.exception("Unhandled error", exc_info=exc.original_exception or exc)
         return render_error(500)
+
+
+def _undo(exc: S3StorageError) -> None:
+    """Drop what the request began; the bucket's own message is for the log only."""
+    db.session.rollback()
+    current_app.logger.error("Photo storage unavailable: %s", exc)
+
+
+def photos_not_stored(exc: S3StorageError) -> None:
+    """A form with photos met a bucket it cannot reach: undo what the submission began and
+    say so at the top of the page. The view re-renders the form with what was typed (a page
+    cannot refill a file input, so it asks for the photos again) through `retry_later`."""
+    _undo(exc)
+    flash(
+        _(
+            "The photos could not be saved right now, so nothing is saved yet. What you typed "
+            "is kept below – please try again in a moment."
+        ),
+        "error",
+    )
+
+
+def retry_later(rv: ResponseReturnValue) -> Response:
+    """`rv` as a 503 with Retry-After: nothing was stored, and trying again soon may work."""
+    response = make_response(rv)
+    response.status_code = 503
+    response.headers["Retry-After"] = RETRY_AFTER
+    return response
 
 
 def abort_with(code: int, message: str):

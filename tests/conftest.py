@@ -17,7 +17,7 @@ import pytest
 from flask.testing import FlaskClient
 
 # moto's S3 server on loopback and buckets for the bucket storage's tests (shared fixtures).
-from s3_fixtures import bucket, bucket_app, s3_endpoint  # noqa: F401
+from s3_fixtures import bucket, bucket_app, bucket_down, s3_endpoint  # noqa: F401
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 

@@ -5,6 +5,7 @@ so every test folder can use them."""
 from __future__ import annotations
 
 import os
+import socket
 
 import pytest
 
@@ -63,4 +64,35 @@ def bucket_app(app, bucket, monkeypatch):
     monkeypatch.setitem(app.config, "S3_REGION", "eu-north-1")
     app.extensions.pop("fieldapp_storage", None)
     yield app, get_storage()
+    app.extensions.pop("fieldapp_storage", None)
+
+
+def unreachable_storage(bucket: str = "fieldapp-down"):
+    """An S3Storage whose endpoint nobody answers (a closed port on loopback): every request
+    fails at once, as in a network or bucket outage. Fake credentials, so none are looked up."""
+    import boto3
+    from botocore.config import Config
+
+    from fieldapp.media.s3_storage import S3Storage
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there any more
+    client = boto3.client(
+        "s3",
+        endpoint_url=f"http://127.0.0.1:{port}",
+        region_name="eu-north-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"max_attempts": 1}, connect_timeout=1),
+    )
+    return S3Storage(bucket, "fieldapp/photos", client)
+
+
+@pytest.fixture
+def bucket_down(app):
+    """The app storing photos in a bucket it cannot reach; yields that S3Storage."""
+    app.extensions["fieldapp_storage"] = unreachable_storage()
+    yield app.extensions["fieldapp_storage"]
     app.extensions.pop("fieldapp_storage", None)

@@ -8,10 +8,13 @@ pipeline runs here, as the test app and small installs without a worker use it.
 
 from __future__ import annotations
 
-from flask import current_app
+from collections.abc import Callable
+
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.datastructures import FileStorage
+from wtforms import Field
 
 from fieldapp.media.photos import PhotoRejected, Upload, check_photo, process_photo
 
@@ -75,3 +78,14 @@ def process_uploads(
                 )
             )
     return photos, errors
+
+
+def ask_for_photos_again(field: Field, message: Callable[[str], str] | None = None) -> None:
+    """Add `message(names of the chosen files)` to the file field's errors when files were
+    chosen: a re-rendered page cannot refill a file input, so say what to choose again."""
+    chosen = [f for f in request.files.getlist(field.name) if f and f.filename]
+    if not chosen:
+        return
+    names = ", ".join(f.filename for f in chosen)
+    text = message(names) if message else _("Choose your photos again: %(names)s.", names=names)
+    field.errors = [*field.errors, text]

@@ -15,8 +15,10 @@ from fieldapp.capture.services import (
     participant_observations,
     update_observation,
 )
-from fieldapp.capture.uploads import process_uploads
+from fieldapp.capture.uploads import ask_for_photos_again, process_uploads
+from fieldapp.errors import photos_not_stored, retry_later
 from fieldapp.extensions import db, limiter
+from fieldapp.media.s3_storage import S3StorageError
 from fieldapp.media.views import get_storage
 from fieldapp.walks.join_views import get_walk_by_token_or_404
 from fieldapp.walks.models import Walk
@@ -79,29 +81,46 @@ def new(token: str):
                 )
             except WalkClosed:
                 abort(409)
+            except S3StorageError as exc:
+                photos_not_stored(exc)
+                _ask_for_photos_again(form, storage_failed=True)
+                return retry_later(_form_page(walk, form))
             sent_id = observation.id  # read before the commit expires it
             db.session.commit()
             flash(_("Thank you! Your observation is saved."), "success")
             return redirect(url_for("capture.mine", token=token, sent=sent_id))
     _ask_for_photos_again(form)
-    status = 400 if form.errors else 200
-    return render_template("capture/form.html", walk=walk, form=form, closed=False), status
+    return _form_page(walk, form), 400 if form.errors else 200
 
 
-def _ask_for_photos_again(form: ObservationForm) -> None:
-    """A page cannot refill a file input: when the form comes back with errors, say which
-    chosen photos must be chosen again, rather than let them vanish.
+def _form_page(walk: Walk, form: ObservationForm, observation: Observation | None = None) -> str:
+    """The capture form (new or, with `observation`, editing it) as the user left it."""
+    return render_template(
+        "capture/form.html",
+        walk=walk,
+        form=form,
+        observation=observation,
+        delete_photo_form=DeletePhotoForm() if observation is not None else None,
+        closed=False,
+    )
+
+
+def _ask_for_photos_again(form: ObservationForm, storage_failed: bool = False) -> None:
+    """A page cannot refill a file input: when the form comes back with errors, or because
+    the photos could not be stored, say which chosen photos must be chosen again, rather than
+    let them vanish.
 
     Only a browser without the outbox script gets here with photos (static/js/outbox-form.js
     keeps them on the phone and corrects the observation there)."""
-    chosen = [f for f in request.files.getlist(form.photos.name) if f and f.filename]
-    if not form.errors or not chosen:
-        return
-    names = ", ".join(f.filename for f in chosen)
-    form.photos.errors = [
-        *form.photos.errors,
-        _("Choose your photos again after correcting the form: %(names)s.", names=names),
-    ]
+    if storage_failed:
+        ask_for_photos_again(form.photos)
+    elif form.errors:
+        ask_for_photos_again(
+            form.photos,
+            lambda names: _(
+                "Choose your photos again after correcting the form: %(names)s.", names=names
+            ),
+        )
 
 
 @bp.get("/mine")
@@ -146,18 +165,15 @@ def edit(token: str, observation_id: int):
                 update_observation(db.session, get_storage(), observation, form.data, photos)
             except WalkClosed:
                 abort(409)
+            except S3StorageError as exc:
+                photos_not_stored(exc)
+                _ask_for_photos_again(form, storage_failed=True)
+                return retry_later(_form_page(walk, form, observation))
             db.session.commit()
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("capture.mine", token=token))
     _ask_for_photos_again(form)
-    return render_template(
-        "capture/form.html",
-        walk=walk,
-        form=form,
-        observation=observation,
-        delete_photo_form=DeletePhotoForm(),
-        closed=False,
-    ), 400 if form.errors else 200
+    return _form_page(walk, form, observation), 400 if form.errors else 200
 
 
 @bp.post("/o/<int:observation_id>/delete")

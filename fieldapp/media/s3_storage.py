@@ -22,6 +22,7 @@ import io
 import secrets
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from fieldapp.media.storage import _TEMP_PREFIX, StoredFile, check_name, staged_final
@@ -122,13 +123,35 @@ class S3Storage:
         """The stored bytes; :raise FileNotFoundError: when `name` is not stored."""
         return self.open(name).body.read()
 
-    def open(self, name: str) -> StoredFile:
-        """The object with its size, time and ETag, read in one request (photos are small)."""
+    def open(
+        self,
+        name: str,
+        if_none_match: str | None = None,
+        if_modified_since: datetime | None = None,
+    ) -> StoredFile:
+        """The object with its size, time and ETag, read in one request (photos are small).
+
+        Conditional: the bucket itself compares the caller's ETag (or else date) and answers
+        304 without the body when that copy is current. One GET serves both outcomes; a HEAD
+        first would cost a second request whenever the photo is sent.
+        """
+        from botocore.exceptions import ClientError
+
         key = self.key(name)
+        conditions: dict[str, Any] = {}
+        if if_none_match is not None:
+            conditions["IfNoneMatch"] = f'"{if_none_match}"'
+        elif if_modified_since is not None:
+            conditions["IfModifiedSince"] = if_modified_since
         with _errors(key):
-            obj = self.client.get_object(Bucket=self.bucket, Key=key)
+            try:
+                obj = self.client.get_object(Bucket=self.bucket, Key=key, **conditions)
+            except ClientError as exc:
+                if conditions and _status(exc) == 304:
+                    return _not_modified(exc, if_none_match)
+                raise
             data = obj["Body"].read()
-        etag = str(obj.get("ETag", "")).strip('"') or None
+        etag = _etag(obj.get("ETag"))
         return StoredFile(io.BytesIO(data), len(data), _aware(obj["LastModified"]), etag)
 
     def modified_at(self, name: str) -> datetime:
@@ -216,6 +239,24 @@ class S3Storage:
             name = key[len(self.prefix) :]
             if name and not any(part.startswith(".") or not part for part in name.split("/")):
                 yield name
+
+
+def _status(exc: Any) -> int | None:
+    return exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+
+
+def _etag(value: Any) -> str | None:
+    return str(value or "").strip('"') or None
+
+
+def _not_modified(exc: Any, if_none_match: str | None) -> StoredFile:
+    """What a 304 from the bucket says of the object (S3 sends its ETag and time with it)."""
+    headers = exc.response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+    try:
+        modified_at = _aware(parsedate_to_datetime(headers["last-modified"]))
+    except (KeyError, TypeError, ValueError):
+        modified_at = None
+    return StoredFile(None, None, modified_at, _etag(headers.get("etag")) or if_none_match)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -28,11 +28,13 @@ class StoredFile:
     """A stored file opened for sending: the view answers conditional requests from these.
 
     `etag` is None when the storage has none of its own (the view then lets Werkzeug make one).
+    `body` is None when a conditional `open` found the caller's copy current: nothing was read,
+    the size is unknown (None) and `modified_at` is None if the storage did not say.
     """
 
-    body: BinaryIO
-    size: int
-    modified_at: datetime
+    body: BinaryIO | None
+    size: int | None
+    modified_at: datetime | None
     etag: str | None
 
 
@@ -42,6 +44,8 @@ class Storage(Protocol):
     A staged file is an opaque handle (a path, a key) that only its own storage understands:
     `stage` makes one, `promote`/`discard` finish it, `temp_files` lists the ones a crash left.
     Missing files raise FileNotFoundError and other storage failures OSError, as for a disk.
+    `open` is conditional like an HTTP GET: given the caller's ETag (If-None-Match wins) or date,
+    it reads nothing when that copy is still current.
     """
 
     def save(self, name: str, data: bytes) -> None: ...
@@ -52,7 +56,12 @@ class Storage(Protocol):
 
     def read(self, name: str) -> bytes: ...
 
-    def open(self, name: str) -> StoredFile: ...
+    def open(
+        self,
+        name: str,
+        if_none_match: str | None = None,
+        if_modified_since: datetime | None = None,
+    ) -> StoredFile: ...
 
     def modified_at(self, name: str) -> datetime: ...
 
@@ -156,9 +165,22 @@ class LocalStorage:
         """When `name` was written (aware UTC); :raise FileNotFoundError: when not stored."""
         return datetime.fromtimestamp(self.path(name).stat().st_mtime, UTC)
 
-    def open(self, name: str) -> StoredFile:
-        """The file opened for reading; the photo view sends `path(name)` itself instead."""
+    def open(
+        self,
+        name: str,
+        if_none_match: str | None = None,
+        if_modified_since: datetime | None = None,
+    ) -> StoredFile:
+        """The file opened for reading, unless unchanged since `if_modified_since` (a file has
+        no ETag of its own, so `if_none_match` never matches). The photo view sends
+        `path(name)` itself instead.
+        """
         path = self.path(name)
+        if if_none_match is None and if_modified_since is not None:
+            modified_at = self.modified_at(name)
+            # HTTP dates have whole seconds.
+            if modified_at.replace(microsecond=0) <= if_modified_since:
+                return StoredFile(None, None, modified_at, None)
         body = path.open("rb")
         stat = os.fstat(body.fileno())
         return StoredFile(body, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC), None)

@@ -8,8 +8,11 @@ photo through `public_photo_url`, a signed link that never reaches the original.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -25,10 +28,13 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.http import http_date
 
 from fieldapp.capture.models import Photo
+from fieldapp.errors import photos_not_stored, retry_later
 from fieldapp.extensions import db
 from fieldapp.media.forms import BlurRegionForm, PhotoVisibilityForm
+from fieldapp.media.s3_storage import S3StorageError
 from fieldapp.media.services import add_blur_region, discard_public
 from fieldapp.media.storage import LocalStorage, Storage, original_name, photo_names
 from fieldapp.notify.urls import base_url, path_for
@@ -98,24 +104,53 @@ def _send(name: str):
             abort(404)
         resp = send_file(storage.path(name), mimetype="image/jpeg", conditional=True)
     else:
-        # A bucket: the object's own ETag and time, so a 304 works across instances.
-        try:
-            stored = storage.open(name)
-        except FileNotFoundError:
-            abort(404)
-        resp = send_file(
-            stored.body,
-            mimetype="image/jpeg",
-            conditional=True,
-            etag=stored.etag if stored.etag is not None else True,
-            last_modified=stored.modified_at,
-        )
+        resp = _send_object(storage, name)
     # Revalidate every time (a 304 is cheap): a photo blurred or hidden by staff must not
     # linger in a browser cache.
     resp.headers["Cache-Control"] = "private, no-cache"
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Content-Disposition"] = "inline"
     return resp
+
+
+def _send_object(storage: Storage, name: str) -> Response:
+    """A bucket object with its own ETag and time, so a 304 works across instances; the
+    bucket checks the browser's copy itself, so a revalidation reads no body."""
+    etag, since = _browser_copy()
+    try:
+        stored = storage.open(name, if_none_match=etag, if_modified_since=since)
+    except FileNotFoundError:
+        abort(404)
+    if stored.body is None:
+        # The headers Werkzeug's own 304 for a file has.
+        resp = current_app.response_class(status=304)
+        resp.headers["Date"] = http_date()
+        resp.accept_ranges = "bytes"
+        if stored.etag is not None:
+            resp.set_etag(stored.etag)
+        return resp
+    return send_file(
+        stored.body,
+        mimetype="image/jpeg",
+        conditional=True,
+        etag=stored.etag if stored.etag is not None else True,
+        last_modified=stored.modified_at,
+    )
+
+
+def _browser_copy() -> tuple[str | None, datetime | None]:
+    """(ETag, date) of the copy the browser revalidates, for the storage to compare.
+
+    If-None-Match wins over If-Modified-Since (RFC 9110). Only a single tag is passed on, as
+    browsers send; for several tags or "*" the object is read and Werkzeug decides.
+    """
+    tags = request.if_none_match
+    if not tags:
+        return None, request.if_modified_since
+    values = tags.as_set(include_weak=True)
+    if tags.star_tag or len(values) != 1:
+        return None, None
+    return values.pop(), None
 
 
 def _photo_or_404(photo_id: int) -> Photo:
@@ -250,7 +285,11 @@ def add_region(photo_id: int):
         flash(_("The photo is still being processed. Try again in a moment."), "error")
         return _render_privacy(photo, form, 409)
     storage = get_storage()
-    replaced = add_blur_region(db.session, storage, photo, form.region())
+    try:
+        replaced = add_blur_region(db.session, storage, photo, form.region())
+    except S3StorageError as exc:
+        photos_not_stored(exc)  # the numbers typed stay in the form
+        return retry_later(_render_privacy(photo, form))
     db.session.commit()
     for digest in replaced:
         discard_public(db.session, storage, digest)

@@ -9,9 +9,10 @@ from wtforms.fields.choices import SelectChoice
 
 from fieldapp.audit.web import log_issue_view
 from fieldapp.auth.permissions import coordinator_required
-from fieldapp.capture.uploads import process_uploads
-from fieldapp.errors import abort_with
+from fieldapp.capture.uploads import ask_for_photos_again, process_uploads
+from fieldapp.errors import abort_with, photos_not_stored, retry_later
 from fieldapp.extensions import db
+from fieldapp.media.s3_storage import S3StorageError
 from fieldapp.media.views import get_storage
 from fieldapp.orgs.owner_forms import OwnerForm, owner_choices_for
 from fieldapp.orgs.ownership import OwnershipError, release_foreign_owner, set_owner
@@ -176,7 +177,12 @@ def set_status(issue_id: int):
         getattr(form, ERROR_FIELDS.get(exc.code, "to_status")).errors = [error_message(exc.code)]
         return render_issue(issue, status=form, code=400)
     if photos:
-        add_after_photos(db.session, get_storage(), issue, photos, current_user.id)
+        try:
+            add_after_photos(db.session, get_storage(), issue, photos, current_user.id)
+        except S3StorageError as exc:
+            photos_not_stored(exc)  # the status change is undone with them; the texts stay
+            ask_for_photos_again(form.after_photos)
+            return retry_later(render_issue(issue, status=form))
     # Forwarded elsewhere: the owner stays only if they belong to the new organisation.
     release_foreign_owner(db.session, issue, current_user, _("Forwarded to another organisation."))
     db.session.commit()

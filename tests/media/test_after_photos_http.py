@@ -22,6 +22,7 @@ from blur_fixtures import (
     post_observation,
 )
 from pypdf import PdfReader
+from s3_fixtures import unreachable_storage
 from sqlalchemy import select
 from werkzeug.test import EnvironBuilder
 
@@ -78,6 +79,40 @@ def setting(client, participant, kit, new_browser):
             make_person("staff", "politi@example.dk", _admin("Nordjyllands Politi")),
         ),
     }
+
+
+def test_a_status_change_keeps_its_texts_when_the_bucket_cannot_store_the_photos(
+    setting, app
+) -> None:
+    """Nothing half-done: neither the status nor the photos change, the page comes back with
+    the texts as typed and asks for the photos again (503 with Retry-After)."""
+    staff, issue = setting["staff"], setting["issue"]
+    path = f"/triage/issues/{issue.id}"
+    events = db.session.scalars(select(IssueEvent.id).where(IssueEvent.issue_id == issue.id))
+    before = list(events)
+    data = {
+        "csrf_token": csrf(staff, path),
+        "to_status": "resolved",
+        "public_comment": "Lampen er skiftet.",
+        "internal_note": "Ordre 4711",
+        "after_photos": [(io.BytesIO(astronaut_jpeg()), "efter.jpg")],
+    }
+    app.extensions["fieldapp_storage"] = unreachable_storage()
+    try:
+        resp = post_multipart(staff, f"{path}/status", data)
+    finally:
+        app.extensions.pop("fieldapp_storage")
+    assert resp.status_code == 503 and resp.headers["Retry-After"] == "60"
+    body = resp.get_data(as_text=True)
+    assert "The photos could not be saved right now, so nothing is saved yet." in body
+    assert "Lampen er skiftet.</textarea>" in body and "Ordre 4711</textarea>" in body
+    assert re.search(r'<option[^>]*selected[^>]*value="resolved"', body)
+    assert "Choose your photos again: efter.jpg." in body
+    db.session.expire_all()
+    assert db.session.get(Issue, issue.id).status == "forwarded"
+    assert after_photos(issue) == []
+    events = db.session.scalars(select(IssueEvent.id).where(IssueEvent.issue_id == issue.id))
+    assert list(events) == before
 
 
 def _admin(name: str) -> Administration:

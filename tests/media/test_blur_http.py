@@ -23,6 +23,7 @@ from blur_fixtures import (
     post_observation,
     psnr_outside,
 )
+from s3_fixtures import unreachable_storage
 from sqlalchemy import select
 
 from fieldapp.capture.models import Photo
@@ -197,6 +198,26 @@ def test_a_bad_rectangle_is_refused_with_its_values_kept(
     html = resp.get_data(as_text=True)
     assert message in html
     assert f'value="{fields["top"]}"' in html
+    db.session.refresh(photo)
+    assert photo.digest == digest and len(photo.blur_regions) == 1
+
+
+def test_a_blur_the_bucket_cannot_store_is_503_with_its_values_kept(
+    walk, photo, people, new_browser, app
+) -> None:
+    coordinator = as_user(new_browser, people["coordinator"])
+    digest = photo.digest
+    app.extensions["fieldapp_storage"] = unreachable_storage()
+    try:
+        resp = coordinator.post(
+            f"/photos/{photo.id}/blur", data={"left": 61, "top": 62, "width": 23, "height": 24}
+        )
+    finally:
+        app.extensions.pop("fieldapp_storage")
+    assert resp.status_code == 503 and resp.headers["Retry-After"] == "60"
+    html = resp.get_data(as_text=True)
+    assert "The photos could not be saved right now, so nothing is saved yet." in html
+    assert all(f'value="{n}"' in html for n in (61, 62, 23, 24))
     db.session.refresh(photo)
     assert photo.digest == digest and len(photo.blur_regions) == 1
 

@@ -5,7 +5,6 @@ commit is completed or cleaned up, retention deletes originals, and start-up che
 from __future__ import annotations
 
 import io
-import socket
 import sys
 from datetime import timedelta
 from email.utils import format_datetime
@@ -13,6 +12,7 @@ from email.utils import format_datetime
 import pytest
 from blur_fixtures import fetch, log_in, make_person, post_observation
 from PIL import Image
+from s3_fixtures import unreachable_storage
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from test_photo_staging import observation_with
@@ -72,9 +72,16 @@ def conditional_answers(client, url: str) -> dict:
     later = format_datetime(first.last_modified + timedelta(hours=1), usegmt=True)
     with client.get(url, headers={"Range": "bytes=0-9"}) as part:
         ranged = (part.status_code, len(part.get_data()))
+    with client.get(url, headers={"If-None-Match": etag}) as unchanged:
+        not_modified = {
+            "headers": sorted(unchanged.headers.keys()),
+            "etag": unchanged.headers.get("ETag"),
+            "body": unchanged.get_data(),
+        }
     return {
         "body": first.data,
         "headers": {h: first.headers.get(h) for h in SERVED_HEADERS},
+        "not_modified": not_modified,
         "if_none_match": fetch_status(client, url, {"If-None-Match": etag}),
         "if_modified_since": fetch_status(client, url, {"If-Modified-Since": later}),
         "stale_etag": fetch_status(client, url, {"If-None-Match": '"not-it"'}),
@@ -121,6 +128,62 @@ def test_a_sent_photo_lands_in_the_bucket_and_is_served_like_one_from_a_director
         assert answers["if_none_match"] == answers["if_modified_since"] == 304
         assert answers["stale_etag"] == 200
         assert answers["range"] == (206, 10)
+    # A 304 says the same either way, and keeps the tag the browser holds.
+    assert from_bucket["not_modified"]["headers"] == from_directory["not_modified"]["headers"]
+    assert from_bucket["not_modified"]["etag"] == from_bucket["headers"]["ETag"]
+    assert from_bucket["not_modified"]["body"] == from_directory["not_modified"]["body"] == b""
+
+
+def test_revalidating_a_bucket_photo_does_not_download_it(
+    client, participant, bucket_app, kit
+) -> None:
+    """Every page view revalidates its photos (no-cache): a copy that is still current costs
+    one conditional GET that the bucket answers 304, with no body; a stale one, a plain GET
+    and a range request still get the photo."""
+    kit.english(client)
+    _app, storage = bucket_app
+    photo = send_photo(client, participant)
+    url = f"/photos/{photo.id}/web.jpg"
+    stored = storage.read(photo_names(photo.digest)[0])
+    calls = []
+
+    def record(http_response, model, **_kwargs) -> None:
+        calls.append((model.name, http_response.status_code))
+
+    def requests_for(headers: dict) -> tuple[int, bytes, list]:
+        calls.clear()
+        with client.get(url, headers=headers) as resp:
+            return resp.status_code, resp.get_data(), list(calls)
+
+    storage.client.meta.events.register("after-call.s3", record)
+    try:
+        status, body, made = requests_for({})
+        assert (status, body, made) == (200, stored, [("GetObject", 200)])
+        first = fetch(client, url)
+        later = format_datetime(first.last_modified + timedelta(hours=1), usegmt=True)
+        earlier = format_datetime(first.last_modified - timedelta(hours=1), usegmt=True)
+        etag = first.headers["ETag"]
+
+        for current in (
+            {"If-None-Match": etag},
+            {"If-None-Match": f"W/{etag}"},
+            {"If-Modified-Since": later},
+            # What a browser sends: the tag decides, even with an older date.
+            {"If-None-Match": etag, "If-Modified-Since": earlier},
+        ):
+            assert requests_for(current) == (304, b"", [("GetObject", 304)]), current
+
+        for stale in (
+            {"If-None-Match": '"not-it"'},
+            {"If-Modified-Since": earlier},
+            {"If-None-Match": '"not-it"', "If-Modified-Since": later},
+        ):
+            assert requests_for(stale) == (200, stored, [("GetObject", 200)]), stale
+
+        status, body, made = requests_for({"Range": "bytes=10-19"})
+        assert (status, body, made) == (206, stored[10:20], [("GetObject", 200)])
+    finally:
+        storage.client.meta.events.unregister("after-call.s3", record)
 
 
 def test_who_may_see_a_photo_does_not_depend_on_the_storage(
@@ -144,23 +207,10 @@ def test_a_bucket_that_cannot_be_reached_answers_503_and_keeps_nothing_half_done
 ) -> None:
     """Network, credentials or an outage at the bucket: "try again" (503 with Retry-After), in
     HTML and in the outbox's JSON (which keeps the observation on the phone), never a 500."""
-    import boto3
-    from botocore.config import Config
-
     kit.english(client)
     photo = send_photo(client, participant)
     app, storage = bucket_app
-    closed = socket.socket()
-    closed.bind(("127.0.0.1", 0))
-    port = closed.getsockname()[1]
-    closed.close()  # nothing listens there any more
-    unreachable = boto3.client(
-        "s3",
-        endpoint_url=f"http://127.0.0.1:{port}",
-        region_name="eu-north-1",
-        config=Config(retries={"max_attempts": 1}, connect_timeout=1),
-    )
-    app.extensions["fieldapp_storage"] = S3Storage(storage.bucket, "fieldapp/photos", unreachable)
+    app.extensions["fieldapp_storage"] = unreachable_storage(storage.bucket)
 
     coordinator = log_in(new_browser(), make_person("coordinator", "k@aalborg.dk"))
     resp = fetch(coordinator, f"/photos/{photo.id}/web.jpg")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,29 @@ def test_save_exists_read_delete(storage: Storage) -> None:
     assert storage.exists(thumb)
     storage.delete(web)  # missing is fine
     storage.delete("never/saved.jpg")
+
+
+def test_open_reads_nothing_when_the_callers_copy_is_current(storage: Storage) -> None:
+    web, _thumb = photo_names(DIGEST)
+    storage.save(web, b"web bytes")
+    full = storage.open(web)
+    full.body.close()
+    later, earlier = full.modified_at + timedelta(seconds=1), full.modified_at - timedelta(hours=1)
+
+    unchanged = storage.open(web, if_modified_since=later)
+    assert (unchanged.body, unchanged.etag) == (None, full.etag)
+    changed = storage.open(web, if_modified_since=earlier)
+    assert changed.body.read() == b"web bytes"
+    changed.body.close()
+    # A tag that does not match is read whatever the date (If-None-Match wins, as in HTTP).
+    stale = storage.open(web, if_none_match="not-it", if_modified_since=later)
+    assert stale.body.read() == b"web bytes"
+    stale.body.close()
+    if full.etag is not None:  # a bucket's own tag; files have none
+        tagged = storage.open(web, if_none_match=full.etag, if_modified_since=earlier)
+        assert (tagged.body, tagged.etag) == (None, full.etag)
+    with pytest.raises(FileNotFoundError):
+        storage.open("ab/missing.jpg", if_modified_since=later)
 
 
 def test_local_names_are_paths_under_the_root(local: LocalStorage) -> None:
