@@ -21,7 +21,7 @@ from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from triage import bench_app, login, p95, timed  # noqa: E402
+from triage_requests import bench_app, login, p95, timed  # noqa: E402
 
 
 def main() -> int:

@@ -81,6 +81,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     # Its flush listeners keep the dashboards' observation summary in step with every change.
     import fieldapp.stats.issue_times  # noqa: F401  (issues' resolution times)
+    import fieldapp.stats.observation_changes  # noqa: F401  (their bulk statements)
     import fieldapp.stats.place_summary  # noqa: F401  (per-walk and hot-spot summaries)
     import fieldapp.stats.summary  # noqa: F401
     import fieldapp.triage.issue_spans  # noqa: F401  (and the issue list's stored filters)

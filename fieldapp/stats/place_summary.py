@@ -4,11 +4,12 @@ and category), so "safety per walk" and "hot spots" add up summary rows instead 
 a year of observations on every request (about a second each at a million observations).
 
 Kept correct like stats/summary.py (the observation_month summary) and in the same way, but
-by listeners of their own: on every ORM flush that touches what a row depends on (an
+by flush listeners of their own: on every ORM flush that touches what a row depends on (an
 observation's time, category, safety, position, own area or walk; a walk's area; a deleted
 walk or area), the affected observations are read from the database before the flush and
 subtracted, and read again after it and added, in the same transaction; bulk UPDATE/DELETE
-statements through the session likewise. `flask stats-summary` (rebuild) recounts both.
+statements through the session likewise, through the listener the observation summaries share
+(stats/observation_changes.py). `flask stats-summary` (rebuild) recounts both.
 
 Keys: area_key is the observation's own area, else its walk's, else 0 (as observation_month);
 the hot-spot cell is the observation's position rounded to whole cells by the database itself
@@ -28,11 +29,7 @@ from sqlalchemy.orm import Session
 from fieldapp.capture.models import Observation
 from fieldapp.db import upsert_add
 from fieldapp.stats.models import CellMonth, WalkMonth
-from fieldapp.stats.summary import (
-    affected_observation_ids,
-    bulk_statement_observation_ids,
-    month_key,
-)
+from fieldapp.stats.summary import affected_observation_ids, month_key
 from fieldapp.walks.models import Walk
 
 # ~100 m cells: a degree of latitude is 111.3 km; longitude degrees shrink with the latitude,
@@ -59,9 +56,10 @@ def area_key():
     return func.coalesce(Observation.area_id, Walk.area_id, 0)
 
 
-def _state_query():
+def state_columns() -> tuple:
+    """What the two summaries read of an observation (its walk outer-joined)."""
     cy, cx = hot_cell()
-    return select(
+    return (
         Observation.created_at,
         Observation.category,
         Observation.safety,
@@ -69,10 +67,14 @@ def _state_query():
         area_key(),
         cy,
         cx,
-    ).outerjoin(Walk, Walk.id == Observation.walk_id)
+    )
 
 
-def _add(deltas: tuple[dict, dict], rows: Iterable, sign: int) -> None:
+def _state_query():
+    return select(*state_columns()).outerjoin(Walk, Walk.id == Observation.walk_id)
+
+
+def add_rows(deltas: tuple[dict, dict], rows: Iterable, sign: int) -> None:
     walks, cells = deltas
     for created, category, safety, walk_id, area, cy, cx in rows:
         month, _band = month_key(created)
@@ -84,7 +86,7 @@ def _add(deltas: tuple[dict, dict], rows: Iterable, sign: int) -> None:
             cells[(month, area, cy, cx, category)] += sign
 
 
-def _new_deltas() -> tuple[dict, dict]:
+def new_deltas() -> tuple[dict, dict]:
     return defaultdict(lambda: [0, 0]), defaultdict(int)
 
 
@@ -92,7 +94,7 @@ def _read(connection, deltas, ids: set[int], sign: int) -> None:
     ordered = sorted(ids)
     for i in range(0, len(ordered), CHUNK):
         query = _state_query().where(Observation.id.in_(ordered[i : i + CHUNK]))
-        _add(deltas, connection.execute(query), sign)
+        add_rows(deltas, connection.execute(query), sign)
 
 
 def apply_deltas(connection, deltas) -> None:
@@ -120,7 +122,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
     new = [o for o in session.new if isinstance(o, Observation)]
     if not ids and not new:
         return
-    deltas = _new_deltas()
+    deltas = new_deltas()
     if ids:
         _read(session.connection(), deltas, ids, -1)
     session.info.setdefault(_PENDING, []).append((ids, new, deltas))
@@ -169,24 +171,9 @@ def _after_flush(session: Session, _context) -> None:
                 after.add(obs.id)
             else:
                 states.append(state)
-        _add(deltas, states, +1)
+        add_rows(deltas, states, +1)
         _read(connection, deltas, after, +1)
         apply_deltas(connection, deltas)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _bulk_statement(state):
-    """UPDATE/DELETE statements on observations or walks: before/after reads around them."""
-    ids = bulk_statement_observation_ids(state)
-    if ids is None:
-        return None
-    connection = state.session.connection()
-    deltas = _new_deltas()
-    _read(connection, deltas, ids, -1)
-    result = state.invoke_statement()
-    _read(connection, deltas, ids, +1)
-    apply_deltas(connection, deltas)
-    return result
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -198,8 +185,8 @@ def rebuild(connection) -> int:
     """Recount both tables from the observations; returns the rows written."""
     connection.execute(WalkMonth.__table__.delete())
     connection.execute(CellMonth.__table__.delete())
-    deltas = _new_deltas()
+    deltas = new_deltas()
     query = _state_query().execution_options(yield_per=5000)
-    _add(deltas, connection.execute(query), +1)
+    add_rows(deltas, connection.execute(query), +1)
     apply_deltas(connection, deltas)
     return len(deltas[0]) + len(deltas[1])

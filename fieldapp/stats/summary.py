@@ -6,9 +6,10 @@ How it stays correct: on every ORM flush that touches what a summary row depends
 observation's time, category, safety, own area or walk; a walk's area; a deleted walk or area),
 the affected observations are read from the database before the flush and subtracted, and read
 again after it and added. Both reads see the database itself, so cascades the database does
-(a deleted walk's observations, an area set to NULL) are counted as they really are. Bulk SQL
-and DELETE statements through the session are wrapped the same way (do_orm_execute); only SQL
-sent past the ORM bypasses this, and `flask stats-summary` rebuilds everything after it.
+(a deleted walk's observations, an area set to NULL) are counted as they really are. Bulk
+UPDATE and DELETE statements through the session are wrapped the same way, by the one listener
+all observation summaries share (stats/observation_changes.py); only SQL sent past the ORM
+bypasses this, and `flask stats-summary` rebuilds everything after it.
 
 A new observation is added from the object itself, without reading it back: every value the
 summary needs (time, category, safety, own area, or its walk's area) is known in memory once it
@@ -53,14 +54,21 @@ def month_key(moment: datetime) -> tuple[int, str]:
     return local.year * 100 + local.month, HOUR_BANDS[local.hour]
 
 
-def _state_query():
+def state_columns() -> tuple:
+    """What the summary reads of an observation (its walk outer-joined)."""
     area = func.coalesce(Observation.area_id, Walk.area_id)
-    return select(Observation.created_at, Observation.category, Observation.safety, area).outerjoin(
-        Walk, Walk.id == Observation.walk_id
-    )
+    return Observation.created_at, Observation.category, Observation.safety, area
 
 
-def _add(deltas: dict, rows: Iterable, sign: int) -> None:
+def _state_query():
+    return select(*state_columns()).outerjoin(Walk, Walk.id == Observation.walk_id)
+
+
+def new_deltas() -> dict:
+    return defaultdict(lambda: [0, 0, 0])
+
+
+def add_rows(deltas: dict, rows: Iterable, sign: int) -> None:
     for created, category, safety, area_id in rows:
         month, band = month_key(created)
         entry = deltas[(area_id or 0, category, month, band)]
@@ -74,7 +82,7 @@ def _read(connection, deltas: dict, ids: set[int], sign: int) -> None:
     ordered = sorted(ids)
     for i in range(0, len(ordered), CHUNK):
         query = _state_query().where(Observation.id.in_(ordered[i : i + CHUNK]))
-        _add(deltas, connection.execute(query), sign)
+        add_rows(deltas, connection.execute(query), sign)
 
 
 def apply_deltas(connection, deltas: dict) -> None:
@@ -176,7 +184,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
     new = [o for o in session.new if isinstance(o, Observation)]
     if not ids and not new:
         return
-    deltas: dict = defaultdict(lambda: [0, 0, 0])
+    deltas = new_deltas()
     if ids:
         _read(session.connection(), deltas, ids, -1)
     pending = (ids, new, _cascading_deletes(session), deltas)
@@ -196,40 +204,10 @@ def _after_flush(session: Session, _context) -> None:
                 after.add(obs.id)
             else:
                 known.append(state)
-        _add(deltas, known, +1)
+        add_rows(deltas, known, +1)
         connection = session.connection()
         _read(connection, deltas, after, +1)
         apply_deltas(connection, deltas)
-
-
-def bulk_statement_observation_ids(state) -> set[int] | None:
-    """For an UPDATE or DELETE statement on observations or walks (a do_orm_execute state),
-    the ids of the observations it may change, read before it runs; None for any other
-    statement. Shared by every per-observation summary."""
-    model = state.bind_mapper.class_ if state.bind_mapper is not None else None
-    if not (state.is_update or state.is_delete) or model not in (Observation, Walk):
-        return None
-    where = state.statement.whereclause
-    rows = select(model.id) if where is None else select(model.id).where(where)
-    if model is Walk:
-        rows = select(Observation.id).where(Observation.walk_id.in_(rows))
-    return set(state.session.connection().scalars(rows))
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _bulk_statement(state):
-    """UPDATE/DELETE statements on observations or walks (e.g. areas.assign moving findings
-    into a new area): the same before/after reads around the statement itself."""
-    ids = bulk_statement_observation_ids(state)
-    if ids is None:
-        return None
-    connection = state.session.connection()
-    deltas: dict = defaultdict(lambda: [0, 0, 0])
-    _read(connection, deltas, ids, -1)
-    result = state.invoke_statement()
-    _read(connection, deltas, ids, +1)
-    apply_deltas(connection, deltas)
-    return result
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -242,9 +220,9 @@ def rebuild(session: Session) -> int:
     """Recount every summary row from the observations; returns the rows written."""
     connection = session.connection()
     connection.execute(ObservationMonth.__table__.delete())
-    deltas: dict = defaultdict(lambda: [0, 0, 0])
+    deltas = new_deltas()
     query = _state_query().execution_options(yield_per=5000)
-    _add(deltas, connection.execute(query), +1)
+    add_rows(deltas, connection.execute(query), +1)
     apply_deltas(connection, deltas)
     return len(deltas)
 

@@ -11,8 +11,9 @@ an issue's deletion lets the database set its observations' issue to NULL, and a
 deletion lets it delete the walk's observations, so they are read again too. A new observation
 or issue is counted from the object itself (its category, status, issue and grid cell are known
 once it is inserted), unless a value is not known in memory or the flush deletes an issue or a
-walk. `rebuild` (migration 0017, `flask stats-summary`) recounts from
-scratch in SQL.
+walk. Bulk UPDATE/DELETE statements on issues are read around here; those on observations and
+walks by the listener the observation summaries share (stats/observation_changes.py).
+`rebuild` (migration 0017, `flask stats-summary`) recounts from scratch in SQL.
 """
 
 from __future__ import annotations
@@ -58,6 +59,22 @@ def _read(connection, deltas, obs_ids: set[int], issue_ids: set[int], sign: int)
                 _count(deltas, kind, status, category, gy, gx, sign)
 
 
+def new_deltas() -> dict:
+    return defaultdict(lambda: [0, 0, 0])
+
+
+def state_columns() -> tuple:
+    """What the loose observations' counts read of an observation."""
+    return Observation.issue_id, Observation.category, Observation.grid_y, Observation.grid_x
+
+
+def add_rows(deltas, rows, sign: int) -> None:
+    """Count `rows` of state_columns(); an observation in an issue is counted as the issue."""
+    for issue_id, category, gy, gx in rows:
+        if issue_id is None:
+            _count(deltas, "o", "", category, gy, gx, sign)
+
+
 def _count(deltas, kind: str, status: str, category: str, gy, gx, sign: int) -> None:
     if gy is None or gx is None:
         return
@@ -95,7 +112,7 @@ def _add_inserted(deltas, obj) -> bool:
     return True
 
 
-def _apply(connection, deltas) -> None:
+def apply_deltas(connection, deltas) -> None:
     rows = [
         dict(zip(KEYS, k, strict=True)) | {"count": v[0], "sum_y": v[1], "sum_x": v[2]}
         for k, v in deltas.items()
@@ -134,7 +151,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
         # The database deletes a deleted walk's observations (ON DELETE CASCADE).
         query = select(Observation.id).where(Observation.walk_id.in_(gone_walks))
         obs_ids.update(connection.scalars(query))
-    deltas: dict = defaultdict(lambda: [0, 0, 0])
+    deltas = new_deltas()
     _read(connection, deltas, obs_ids, issue_ids, -1)
     # The database's cascades may change new rows too: then they are read back as well.
     pending = (obs_ids, issue_ids, new, bool(gone_issues or gone_walks), deltas)
@@ -151,34 +168,30 @@ def _after_flush(session: Session, _context) -> None:
             (obs_after if isinstance(obj, Observation) else issues_after).add(obj.id)
         connection = session.connection()
         _read(connection, deltas, obs_after, issues_after, +1)
-        _apply(connection, deltas)
+        apply_deltas(connection, deltas)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state):
-    """UPDATE/DELETE statements on observations or issues (a merge moves observations with
-    one), and DELETE statements on walks (their observations go with them): the same
-    before/after reads around the statement."""
+    """UPDATE/DELETE statements on issues (a deleted issue's observations become loose): the
+    same before/after reads around the statement. Those on observations (a merge moves them
+    with one) and walks go through stats/observation_changes.py."""
     model = state.bind_mapper.class_ if state.bind_mapper is not None else None
-    if not (state.is_update or state.is_delete) or model not in (Observation, Issue, Walk):
+    if not (state.is_update or state.is_delete) or model is not Issue:
         return None
-    if model is Walk and not state.is_delete:
-        return None  # a walk's own columns are not counted here
     connection = state.session.connection()
     where = state.statement.whereclause
-    rows = select(model.id) if where is None else select(model.id).where(where)
-    if model is Walk:
-        rows = select(Observation.id).where(Observation.walk_id.in_(rows))
-    ids = set(connection.scalars(rows))
-    obs_ids, issue_ids = (ids, set()) if model is not Issue else (set(), ids)
-    if model is Issue and state.is_delete and ids:
-        query = select(Observation.id).where(Observation.issue_id.in_(sorted(ids)))
+    rows = select(Issue.id) if where is None else select(Issue.id).where(where)
+    issue_ids = set(connection.scalars(rows))
+    obs_ids: set[int] = set()
+    if state.is_delete and issue_ids:
+        query = select(Observation.id).where(Observation.issue_id.in_(sorted(issue_ids)))
         obs_ids = set(connection.scalars(query))
-    deltas: dict = defaultdict(lambda: [0, 0, 0])
+    deltas = new_deltas()
     _read(connection, deltas, obs_ids, issue_ids, -1)
     result = state.invoke_statement()
     _read(connection, deltas, obs_ids, issue_ids, +1)
-    _apply(connection, deltas)
+    apply_deltas(connection, deltas)
     return result
 
 

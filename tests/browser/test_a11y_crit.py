@@ -1,6 +1,6 @@
 """Issue 8: the success-criterion shapes and the period reports pass the accessibility sweep —
 axe finds nothing, every status badge has words, charts keep their tables — on a phone in
-Danish and on a desktop in English. Reuses the helpers of test_accessibility.py."""
+Danish and on a desktop in English. Reuses the sweep's helpers (a11y_checks, a11y_pages)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from sqlalchemy import select
 from fieldapp.demo import DEMO_ACCOUNTS
 from fieldapp.extensions import db
 
-from .test_accessibility import Demo, check_pages, load_demo, login
+from .a11y_checks import check_pages
+from .a11y_pages import Demo, load_demo, login
 from .test_languages import compiled_catalogues  # noqa: F401  (the fixture, by name)
 
 pytestmark = pytest.mark.usefixtures("compiled_catalogues")

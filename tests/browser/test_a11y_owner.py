@@ -11,7 +11,8 @@ from fieldapp.demo import DEMO_ACCOUNTS
 from fieldapp.extensions import db
 from fieldapp.orgs.defaults import DEMO_STAFF
 
-from .test_accessibility import Demo, check_pages, load_demo, login
+from .a11y_checks import check_pages
+from .a11y_pages import Demo, load_demo, login
 from .test_languages import compiled_catalogues  # noqa: F401  (the fixture, by name)
 
 pytestmark = pytest.mark.usefixtures("compiled_catalogues")

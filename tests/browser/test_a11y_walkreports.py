@@ -16,8 +16,9 @@ from fieldapp.extensions import db
 from fieldapp.walkreports.models import WalkReport
 from fieldapp.walks.models import Participant, Walk
 
+from .a11y_checks import DESKTOP, check_pages
+from .a11y_pages import login
 from .conftest import screenshot
-from .test_accessibility import DESKTOP, check_pages, login
 from .test_languages import compiled_catalogues  # noqa: F401  (the fixture, by name)
 
 pytestmark = pytest.mark.usefixtures("compiled_catalogues")

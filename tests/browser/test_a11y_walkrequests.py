@@ -1,6 +1,6 @@
 """Accessibility of the walk request pages (issue 8): axe finds nothing on a phone in Danish and
 in English; the public pages have 44 px targets; statuses are words, not colour only; the
-queue's map has its list. Reuses the sweep's helpers from test_accessibility.py.
+queue's map has its list. Reuses the sweep's helpers (a11y_checks, a11y_pages).
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from fieldapp.demo import DEMO_ACCOUNTS
 from fieldapp.extensions import db
 from fieldapp.walkrequests.models import WalkRequest
 
-from .test_accessibility import check_pages, login
+from .a11y_checks import check_pages
+from .a11y_pages import login
 from .test_languages import compiled_catalogues  # noqa: F401  (the fixture, by name)
 
 pytestmark = pytest.mark.usefixtures("compiled_catalogues")

@@ -12,9 +12,10 @@ from fieldapp.capture.models import Observation
 from fieldapp.extensions import db
 from fieldapp.orgs.defaults import DEMO_STAFF
 
+from .a11y_checks import axe_failures, target_size_failures
+from .a11y_pages import load_demo, login
 from .conftest import screenshot
 from .photo_steps import astronaut_file
-from .test_accessibility import axe_failures, load_demo, login, target_size_failures
 from .test_languages import compiled_catalogues  # noqa: F401  (the fixture, by name)
 
 

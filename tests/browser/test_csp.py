@@ -14,10 +14,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from fieldapp.demo import DEMO_ACCOUNTS
 from fieldapp.extensions import db
 
-from .test_accessibility import (
-    GPS,
-    LOCALES,
-    VIEWS,
+from .a11y_checks import GPS, LOCALES, VIEWS, wait_until_ready
+from .a11y_pages import (
     admin_pages,
     coordinator_pages,
     load_demo,
@@ -25,7 +23,6 @@ from .test_accessibility import (
     meeting_phone_pages,
     public_pages,
     staff_pages,
-    wait_until_ready,
 )
 from .test_languages import compiled_catalogues  # noqa: F401  (the fixture, by name)
 from .waiting import wait_until

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from .a11y_checks import DESKTOP
 from .conftest import screenshot
-from .test_accessibility import DESKTOP
 from .test_languages import compiled_catalogues  # noqa: F401  (the fixture, by name)
 
 pytestmark = pytest.mark.usefixtures("compiled_catalogues")

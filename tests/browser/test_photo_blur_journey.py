@@ -11,9 +11,9 @@ from fieldapp.capture.models import Photo
 from fieldapp.demo import DEMO_ACCOUNTS
 from fieldapp.extensions import db
 
+from .a11y_checks import axe_failures, wait_until_ready
 from .conftest import screenshot
 from .photo_steps import WALK_TITLE, resident_phone, send_photo_as_resident
-from .test_accessibility import axe_failures, wait_until_ready
 from .test_languages import compiled_catalogues  # noqa: F401  (the fixture, by name)
 
 pytestmark = pytest.mark.usefixtures("compiled_catalogues")

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from .a11y_checks import axe_failures, wait_until_ready
 from .conftest import screenshot
 from .photo_steps import WALK_TITLE, resident_phone, send_photo_as_resident
-from .test_accessibility import axe_failures, wait_until_ready
 from .test_languages import compiled_catalogues  # noqa: F401  (the fixture, by name)
 from .waiting import wait_until
 

@@ -7,16 +7,16 @@ from __future__ import annotations
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from flask_migrate import downgrade, upgrade
-from sqlalchemy import select, text
-from stats_fixtures import make_area, make_obs, make_walk, utc
-from test_dashboard_recount import (
+from dashboard_recount_checks import (  # noqa: F401 (fixtures)
+    fixture_world,
     recount_places,
     recount_times,
     stored_places,
     stored_times,
-    world,  # noqa: F401  (the fixture)
 )
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select, text
+from stats_fixtures import make_area, make_obs, make_walk, utc
 
 from fieldapp.capture.models import Observation
 from fieldapp.extensions import db

@@ -1,8 +1,9 @@
-"""The dashboards read stored summaries (walk_month, cell_month) and stored resolution times on
-the issues; after creates, edits, status changes, reopenings, merges, moved walks, deletes,
-GDPR erasure and bulk statements, every stored row equals a recount from the observations and
-events, and every figure the dashboards show equals the same figure computed from the raw rows
-the way it was computed before the summaries existed."""
+"""What the dashboard recount tests share: the stored walk_month and cell_month rows and the
+issues' stored resolution times, each recounted by hand from the observations and events; every
+dashboard figure computed from the raw rows the way it was before the summaries existed; `check`,
+which compares them all; and the `world` they start from (imported by name, as
+test_summary_migration does).
+"""
 
 from __future__ import annotations
 
@@ -12,18 +13,16 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from stats_fixtures import make_admin, make_area, make_issue, make_obs, make_walk, utc
 
 from fieldapp.capture.models import Observation
 from fieldapp.extensions import db
-from fieldapp.privacy import gdpr
 from fieldapp.stats import analyses, criteria, issue_times, place_summary
 from fieldapp.stats.analyses import HotSpot, Scope
 from fieldapp.stats.models import CellMonth, WalkMonth
-from fieldapp.triage.duplicates import merge_into
 from fieldapp.triage.models import Issue, IssueEvent
-from fieldapp.triage.workflow import CLOSED_STATUSES, OPEN_STATUSES, Actor, change_status
+from fieldapp.triage.workflow import CLOSED_STATUSES, OPEN_STATUSES
 from fieldapp.walks.models import Walk
 
 TZ = "Europe/Copenhagen"
@@ -237,8 +236,8 @@ def check(areas) -> None:
                 assert (share.counted, share.within) == raw_share(area_id, year, days, TODAY)
 
 
-@pytest.fixture
-def world(app):
+@pytest.fixture(name="world")
+def fixture_world(app):
     north, middle = make_area("Løvvangen"), make_area("Midtbyen")
     admin = make_admin()
     walks = [make_walk(north, utc(2025, 3, 1, 18)), make_walk(middle, utc(2024, 12, 1, 18))]
@@ -274,143 +273,3 @@ def world(app):
         make_issue(utc(2025, 9, 1, 9), area=middle),
     ]
     return (north, middle), admin, walks, obs, issues
-
-
-def test_summaries_and_times_follow_every_change(world) -> None:
-    areas, admin, walks, obs, issues = world
-    check(areas)
-    actor = Actor(user_id=None, coordinates=True)
-
-    # Status changes through the workflow: forwarded, resolved, reopened and resolved again.
-    change_status(
-        db.session,
-        issues[4],
-        actor,
-        "forwarded",
-        administration_id=admin.id,
-        now=utc(2025, 10, 2, 9),
-    )
-    change_status(db.session, issues[4], actor, "resolved", now=utc(2025, 10, 20, 9))
-    change_status(db.session, issues[1], actor, "in_progress", now=utc(2025, 3, 1, 9))
-    db.session.commit()
-    check(areas)
-    change_status(db.session, issues[1], actor, "resolved", now=utc(2025, 4, 1, 9))
-    db.session.commit()
-    check(areas)
-
-    # A merge closes the other issue as a duplicate; an issue created from observations.
-    merge_into(db.session, issues[2], actor, issue_ids=[issues[6].id], observation_ids=[obs[0].id])
-    db.session.commit()
-    check(areas)
-
-    # Edits: an event's time, an issue's creation time, observations' position, safety, time.
-    event = db.session.scalars(
-        select(IssueEvent).where(
-            IssueEvent.issue_id == issues[0].id, IssueEvent.to_status == "resolved"
-        )
-    ).one()
-    event.at = utc(2025, 2, 20, 9)
-    issues[5].created_at = utc(2025, 5, 1, 9)
-    obs[1].lat, obs[1].lon = SPOTS[2]
-    obs[2].safety = 1
-    obs[3].created_at = utc(2025, 3, 31, 22, 30)
-    obs[4].walk_id = walks[0].id
-    db.session.commit()
-    check(areas)
-
-    # Bulk statements through the session.
-    db.session.execute(
-        update(IssueEvent)
-        .where(IssueEvent.issue_id == issues[5].id, IssueEvent.to_status == "resolved")
-        .values(at=utc(2025, 8, 1, 9))
-    )
-    db.session.execute(
-        update(Observation).where(Observation.id == obs[5].id).values(lat=SPOTS[3][0])
-    )
-    db.session.execute(update(Walk).where(Walk.id == walks[1].id).values(area_id=areas[0].id))
-    db.session.commit()
-    check(areas)
-
-    # Deletes: an issue (its events go with it), an observation, GDPR erasure, a walk, an area.
-    db.session.delete(db.session.get(Issue, issues[0].id))
-    db.session.delete(obs[6])
-    db.session.commit()
-    check(areas)
-    data = gdpr.ReporterData(observations=[obs[8], obs[9]])
-    gdpr.erase(db.session, data, delete_observations=True)
-    db.session.commit()
-    check(areas)
-    db.session.delete(walks[0])
-    db.session.commit()
-    db.session.expire_all()
-    check(areas)
-    db.session.delete(areas[1])
-    db.session.commit()
-    db.session.expire_all()
-    check(areas[:1])
-
-
-def test_rebuild_recounts_what_sql_past_the_app_changed(world) -> None:
-    areas, _admin, _walks, obs, issues = world
-    connection = db.session.connection()
-    connection.execute(CellMonth.__table__.delete())
-    connection.execute(WalkMonth.__table__.delete())
-    connection.execute(Issue.__table__.update().values(resolved_at=None, resolve_us=None))
-    db.session.commit()
-    assert stored_places() != recount_places()
-    assert stored_times() != recount_times()
-    place_summary.rebuild(db.session.connection())
-    issue_times.rebuild(db.session.connection())
-    db.session.commit()
-    check(areas)
-
-
-def test_stats_summary_command_recounts_the_new_summaries(world, runner) -> None:
-    areas = world[0]
-    db.session.execute(CellMonth.__table__.delete())
-    db.session.execute(Issue.__table__.update().values(handling_us=None))
-    db.session.commit()
-    result = runner.invoke(args=["stats-summary"])
-    assert result.exit_code == 0, result.output
-    assert "resolution times of" in result.output
-    # A long pass at a municipality's scale: each step says when it is done.
-    steps = [line.split("...")[0] for line in result.output.splitlines() if " done (" in line]
-    assert steps == [
-        "Observation summary",
-        "Map cells",
-        "Walk and hot-spot summaries",
-        "Resolution times",
-        "Observed times and areas",
-    ]
-    check(areas)
-
-
-def test_new_observations_are_counted_from_memory_in_the_cells_the_database_rounds_to(
-    app,
-) -> None:
-    """A submission's hot-spot cell is computed in Python (no SELECT): for many positions,
-    including ones next to a cell edge, it is the cell the database's round() gives."""
-    import random
-
-    north = make_area("Løvvangen")
-    walk = make_walk(north, utc(2025, 3, 1, 18))
-    assert walk.area_id == north.id  # loaded, as a submission has it: the path without SELECT
-    rng = random.Random(6)
-    positions = [(rng.uniform(54.5, 57.8), rng.uniform(8.0, 15.2)) for _ in range(300)]
-    # Half a cell off a whole number of cells: the rounding's edge.
-    positions += [((k + 0.5) * analyses.LAT_STEP, (k + 0.5) * analyses.LON_STEP) for k in (63000,)]
-    positions += [(57.0 + i * 1e-7, 9.9 - i * 1e-7) for i in range(50)]
-    for i, (lat, lon) in enumerate(positions):
-        db.session.add(
-            Observation(
-                walk=walk,
-                category="lighting",
-                safety=i % 5 + 1,
-                text="x",
-                lat=lat,
-                lon=lon,
-                created_at=utc(2025, 6, 1, 12) + timedelta(minutes=i),
-            )
-        )
-    db.session.commit()
-    assert stored_places() == recount_places()
