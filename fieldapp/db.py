@@ -23,12 +23,14 @@ NAMING_CONVENTION = {
 
 
 def tune_sqlite(engine) -> None:
-    """SQLite as a real server's database: write-ahead log and a patient writer.
+    """SQLite as a real server's database: write-ahead log, a patient writer, foreign keys.
 
     In WAL mode readers never block the writer (and the other way round), and a writer waits up
     to 15 s for another instead of failing with "database is locked" at once; with several
     gunicorn workers, threads and the photo/mail worker sharing one file, the default rollback
-    journal turned bursts of submissions into 500s. No-op on other engines.
+    journal turned bursts of submissions into 500s. SQLite ignores foreign keys unless asked
+    per connection: on, ON DELETE CASCADE / SET NULL do what they say, as on PostgreSQL, and a
+    delete can never leave a row pointing at nothing. No-op on other engines.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -38,6 +40,7 @@ def tune_sqlite(engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA busy_timeout = 15000")
         cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
 

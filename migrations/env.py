@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -100,11 +101,33 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, _sqlite_foreign_keys_off(connection):
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(connection):
+    """SQLite alters a table by copying it and dropping the old one (batch mode); with foreign
+    keys on, that DROP would delete or unlink every row pointing at it. The app turns them on
+    for each connection (fieldapp/db.py), so they go off for the migration and back on after,
+    as SQLite's own documentation for altering tables says. A no-op on PostgreSQL."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    # Committed at once: the migrations must run in a transaction of their own, and the
+    # PRAGMA is ignored inside one.
+    connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+    connection.commit()
+    try:
+        yield
+    finally:
+        if connection.in_transaction():  # a failed migration has rolled back already
+            connection.rollback()
+        connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+        connection.commit()
 
 
 if context.is_offline_mode():

@@ -153,11 +153,17 @@ def save_administration(
 
 
 def is_referenced(session: Session, administration: Administration) -> bool:
-    """Whether issues, their history or accounts point at it, so deleting would lose the trail."""
+    """Whether issues, their history, walks it organises, action items it owns or accounts
+    point at it, so deleting would lose the trail of who answers for what."""
+    from fieldapp.plans.models import ActionItem
+    from fieldapp.walks.models import Walk
+
     aid = administration.id
     for stmt in (
         select(Issue.id).where(Issue.administration_id == aid),
         select(IssueEvent.id).where(IssueEvent.administration_id == aid),
+        select(Walk.id).where(Walk.administration_id == aid),
+        select(ActionItem.id).where(ActionItem.administration_id == aid),
         select(User.id).where(User.administration_id == aid),
     ):
         if session.scalar(stmt.limit(1)) is not None:
@@ -166,7 +172,8 @@ def is_referenced(session: Session, administration: Administration) -> bool:
 
 
 def remove_administration(session: Session, administration: Administration) -> str:
-    """Delete an unused administration; one with issues, history or staff is deactivated.
+    """Delete an unused administration; one with issues, history, walks, action items or staff
+    is deactivated.
 
     Issues belong to an administration, not a person, so their trail must keep its owner.
     :return: "deleted" or "deactivated".
@@ -175,7 +182,7 @@ def remove_administration(session: Session, administration: Administration) -> s
         administration.active = False
         session.flush()
         return "deactivated"
-    # Rules go explicitly: SQLite does not enforce ON DELETE CASCADE here.
+    # Its routing rules go with it (ON DELETE CASCADE, said here too for the ORM's session).
     session.execute(
         RoutingRule.__table__.delete().where(RoutingRule.administration_id == administration.id)
     )

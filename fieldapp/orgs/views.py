@@ -102,7 +102,8 @@ def remove_administration_view(administration_id: int):
     else:
         flash(
             _(
-                "%(name)s has issues, history or staff, so it is deactivated instead of deleted. "
+                "%(name)s has issues, walks, action items, history or staff, so it is "
+                "deactivated instead of deleted. "
                 "Its routing rules are skipped until it is active again.",
                 name=name,
             ),

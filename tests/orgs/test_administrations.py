@@ -146,3 +146,30 @@ def test_an_administration_with_staff_is_deactivated_not_deleted(app) -> None:
     user.administration_id = administration.id
     db.session.commit()
     assert remove_administration(db.session, administration) == "deactivated"
+
+
+@pytest.mark.parametrize("user", ["walk", "action item"])
+def test_an_administration_that_organises_a_walk_or_owns_an_action_item_is_kept(
+    admin_client, make_walk, user
+) -> None:
+    """Who answers for a walk or a promised action must not vanish with a click: deleting would
+    have unlinked them (ON DELETE SET NULL, on SQLite too since its foreign keys are on)."""
+    from fieldapp.plans.models import ActionItem
+
+    administration = Administration(name="Boligforeningen Himmerland", kind="housing")
+    db.session.add(administration)
+    db.session.commit()
+    if user == "walk":
+        owned = make_walk(administration_id=administration.id)
+    else:
+        owned = ActionItem(description="Nye lamper på stien", administration_id=administration.id)
+        db.session.add(owned)
+        db.session.commit()
+    resp = admin_client.post(
+        f"/admin/administrations/{administration.id}/remove", follow_redirects=True
+    )
+    assert "walks, action items, history or staff" in resp.get_data(as_text=True)
+    db.session.refresh(administration)
+    db.session.refresh(owned)
+    assert administration.active is False
+    assert owned.administration_id == administration.id
