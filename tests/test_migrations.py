@@ -84,3 +84,42 @@ def test_0022_index_changes_and_their_downgrade(app) -> None:
     assert "ix_observation_issue_area" in _indexes("observation")
     assert "ix_observation_issue_id" not in _indexes("observation")
     assert _diff() == []
+
+
+def test_0023_repairs_what_sqlite_left_pointing_at_nothing(app) -> None:
+    """Before foreign keys were on, SQLite kept rows whose parent was deleted; 0023 does what
+    ON DELETE says: SET NULL unlinks (a walk's organiser), CASCADE deletes (its participants)."""
+    import sqlite3
+
+    import factories
+    import pytest
+
+    from fieldapp.orgs.models import Administration
+    from fieldapp.walks.models import Participant, Walk
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL has always enforced its foreign keys: nothing to repair")
+    administration = Administration(name="Nedlagt forvaltning", kind="municipality")
+    db.session.add(administration)
+    db.session.commit()
+    organised = factories.make_walk(administration_id=administration.id)
+    gone = factories.make_walk(title="Slettet vandring")
+    db.session.add(Participant(walk_id=gone.id, role="resident"))
+    db.session.commit()
+    ids = (organised.id, administration.id, gone.id)
+    db.session.remove()
+    downgrade(revision="0022")
+    try:
+        # What an old install could hold: parents deleted with foreign keys off.
+        raw = sqlite3.connect(db.engine.url.database)
+        raw.execute("DELETE FROM administration WHERE id = ?", (ids[1],))
+        raw.execute("DELETE FROM walk WHERE id = ?", (ids[2],))
+        raw.commit()
+        assert raw.execute("PRAGMA foreign_key_check").fetchall()
+        raw.close()
+    finally:
+        upgrade()
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+    assert db.session.get(Walk, ids[0]).administration_id is None
+    assert db.session.query(Participant).filter_by(walk_id=ids[2]).count() == 0
