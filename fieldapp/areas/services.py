@@ -235,8 +235,9 @@ def delete_area(session: Session, area: Area) -> None:
     """Remove an area with what ON DELETE CASCADE says goes with it (routing rules, success
     criteria), and unlink the rest (walks, observations, issues, groups, meetings ...).
 
-    Done here rather than left to ON DELETE: SQLite does not enforce foreign keys. Every
-    foreign key to the area is found from the mapped tables, so a new one is not forgotten.
+    Done here as well as by ON DELETE, so the session's own cascades (criterion values) run and
+    its flush listeners (the dashboards' summaries) see each change. Every foreign key to the
+    area is found from the mapped tables, so a new one is not forgotten.
     """
     for mapper in Area.registry.mappers:
         model = mapper.class_

@@ -32,6 +32,7 @@ class PhotoJob(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
 
     photo: Mapped[Photo] = relationship(
-        # Not passive: SQLite here runs without enforced foreign keys, so the ORM deletes it.
+        # Not passive: the ORM deletes a photo's job itself, so the session never holds a job
+        # whose row the database's cascade has already removed.
         backref=backref("job", uselist=False, cascade="all, delete-orphan")
     )
