@@ -61,6 +61,21 @@ def app_client(db_url: str, tmp: str, setup=None):
     return client, path, csrf
 
 
+def fresh_database(url: str, tmp: str) -> str:
+    """`url`, a PostgreSQL database whose public schema is dropped and made afresh, or (empty)
+    a new SQLite file in `tmp`."""
+    if not url:
+        return f"sqlite:///{tmp}/bench.sqlite"
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as con:
+        con.execute(text("DROP SCHEMA public CASCADE"))
+        con.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100, help="submissions per side per round")
@@ -71,15 +86,7 @@ def main() -> int:
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="bench-submit-cpu-")
-    db_url = args.db or f"sqlite:///{tmp}/bench.sqlite"
-    if db_url.startswith("postgresql"):
-        from sqlalchemy import create_engine, text
-
-        engine = create_engine(db_url)
-        with engine.begin() as con:
-            con.execute(text("DROP SCHEMA public CASCADE"))
-            con.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+    db_url = fresh_database(args.db, tmp)
     client, path, csrf = app_client(db_url, tmp)
     import bare_app
 

@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench.submit import fields, multipart  # noqa: E402
-from bench.submit_cpu import app_client  # noqa: E402
+from bench.submit_cpu import app_client, fresh_database  # noqa: E402
 
 
 def add_floor_routes(app) -> None:
@@ -157,15 +157,7 @@ def main() -> int:
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="bench-submit-floor-")
-    db_url = args.db or f"sqlite:///{tmp}/bench.sqlite"
-    if db_url.startswith("postgresql"):
-        from sqlalchemy import create_engine, text
-
-        engine = create_engine(db_url)
-        with engine.begin() as con:
-            con.execute(text("DROP SCHEMA public CASCADE"))
-            con.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+    db_url = fresh_database(args.db, tmp)
     client, path, csrf = app_client(db_url, tmp, setup=add_floor_routes)
     import bare_app
 
