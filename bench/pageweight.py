@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select  # noqa: E402
 
-from fieldapp import create_app  # noqa: E402
+from bench.triage_requests import seeded_demo_app  # noqa: E402
 
 GOAL_KB = 60
 COORDINATOR = ("koordinator@fieldapp.dk", "tryg-demo-2026")
@@ -91,27 +91,11 @@ def weigh(client, url: str) -> dict:
 
 
 def main() -> int:
-    from flask_migrate import upgrade
-
     from fieldapp.meetings.models import Meeting
     from fieldapp.walks.models import Walk
 
     tmp = tempfile.TemporaryDirectory(prefix="pageweight-")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp.name}/bench.sqlite",
-            "UPLOAD_DIR": f"{tmp.name}/uploads",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    with app.app_context():
-        upgrade()
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    if result.exit_code != 0:
-        raise SystemExit(f"seed-demo failed: {result.output}")
+    app = seeded_demo_app(f"sqlite:///{tmp.name}/bench.sqlite", f"{tmp.name}/uploads")
 
     from fieldapp.extensions import db
 

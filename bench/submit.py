@@ -188,19 +188,11 @@ def run_side(side: dict, n_clients: int, n_requests: int, photo: bytes | None) -
 
 def prepare(db_url: str, tmp: str) -> str:
     """Migrated database with the demo data; returns the running walk's join token."""
-    from flask_migrate import upgrade
     from sqlalchemy import select
 
-    from fieldapp import create_app
+    from bench.triage_requests import seeded_demo_app
 
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": db_url, "SECRET_KEY": "x", "UPLOAD_DIR": f"{tmp}/uploads"}
-    )
-    with app.app_context():
-        upgrade()
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    if result.exit_code != 0:
-        raise SystemExit(f"seed-demo failed: {result.output}")
+    app = seeded_demo_app(db_url, f"{tmp}/uploads")
     from bench.bare_app import metadata
     from fieldapp.extensions import db
     from fieldapp.walks.models import Walk

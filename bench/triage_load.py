@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sqlalchemy import create_engine, select, text  # noqa: E402
 from triage_data import AREAS  # noqa: E402
+from triage_requests import seeded_demo_app  # noqa: E402
 
-from fieldapp import create_app  # noqa: E402
 from fieldapp.triage.models import NO_DUE_DATE, PRIORITY_RANK  # noqa: E402
 
 
@@ -243,23 +243,7 @@ def refresh_derived(db) -> None:
 
 
 def build(db_url: str, data, now, tmpdir: str):
-    from flask_migrate import upgrade
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "bench-secret",
-            "SQLALCHEMY_DATABASE_URI": db_url,
-            "UPLOAD_DIR": f"{tmpdir}/uploads",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    with app.app_context():
-        upgrade()
-    result = app.test_cli_runner().invoke(args=["seed-demo"])
-    if result.exit_code != 0:
-        raise SystemExit(f"seed-demo failed: {result.output}")
+    app = seeded_demo_app(db_url, f"{tmpdir}/uploads")
     from fieldapp.extensions import db
     from fieldapp.stats.models import SuccessCriterion
 

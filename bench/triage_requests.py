@@ -1,6 +1,7 @@
 """bench/triage.py's timed requests: the app on a generated database, requested through the
 Flask test client as a logged-in coordinator, p50/p95 per request against the 100 ms goal.
-bench_app, login, timed and p95 serve the other page benchmarks too (meeting_page, walk_page)."""
+bench_app, seeded_demo_app, login, timed and p95 serve the other benchmarks too (meeting_page,
+walk_page, pageweight, submit)."""
 
 from __future__ import annotations
 
@@ -23,19 +24,33 @@ GOAL_MS = 100.0
 COORDINATOR = ("koordinator@fieldapp.dk", "tryg-demo-2026")
 
 
-def bench_app(url: str, upload_prefix: str):
+def bench_app(url: str, upload_prefix: str = "", upload_dir: str | None = None):
     """The app on a generated database, as the benchmarks request it through the test client
-    (no CSRF or rate limit: they time the pages, not the checks)."""
+    (no CSRF or rate limit: they time the pages, not the checks); photos in `upload_dir`, else
+    a new temporary directory named by `upload_prefix`."""
     return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "bench-secret",
             "SQLALCHEMY_DATABASE_URI": url,
-            "UPLOAD_DIR": tempfile.mkdtemp(prefix=upload_prefix),
+            "UPLOAD_DIR": upload_dir or tempfile.mkdtemp(prefix=upload_prefix),
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
         }
     )
+
+
+def seeded_demo_app(url: str, upload_dir: str):
+    """`bench_app` on a database migrated to head and filled by `flask seed-demo`."""
+    from flask_migrate import upgrade
+
+    app = bench_app(url, upload_dir=upload_dir)
+    with app.app_context():
+        upgrade()
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    if result.exit_code != 0:
+        raise SystemExit(f"seed-demo failed: {result.output}")
+    return app
 
 
 def p95(values: list[float]) -> float:
