@@ -10,8 +10,9 @@ from fieldapp import create_app
 from fieldapp.extensions import db
 
 
-def test_a_file_database_uses_the_write_ahead_log_and_waits_for_a_busy_writer(tmp_path) -> None:
-    app = create_app(
+def _file_database_app(tmp_path):
+    """The app on a new SQLite file, as `make run` has it (not the tests' shared database)."""
+    return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "x",
@@ -19,6 +20,10 @@ def test_a_file_database_uses_the_write_ahead_log_and_waits_for_a_busy_writer(tm
             "UPLOAD_DIR": str(tmp_path / "uploads"),
         }
     )
+
+
+def test_a_file_database_uses_the_write_ahead_log_and_waits_for_a_busy_writer(tmp_path) -> None:
+    app = _file_database_app(tmp_path)
     with app.app_context():
         engine = db.engine
         with engine.begin() as conn:
@@ -87,14 +92,7 @@ def test_migrations_leave_foreign_keys_on(tmp_path) -> None:
     at it); the connection must go back to the pool with them on again."""
     from flask_migrate import upgrade
 
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "x",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'app.sqlite'}",
-            "UPLOAD_DIR": str(tmp_path / "uploads"),
-        }
-    )
+    app = _file_database_app(tmp_path)
     with app.app_context():
         upgrade()
         # Several at once, so the pool hands out the migration's connection and new ones.
