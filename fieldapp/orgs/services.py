@@ -18,10 +18,12 @@ from fieldapp.auth.models import ROLES, User
 from fieldapp.auth.services import create_user, find_user, password_problem
 from fieldapp.orgs.models import ADMINISTRATION_KIND_LABELS, Administration
 from fieldapp.paging import Page, paginate
+from fieldapp.plans.models import ActionItem
 from fieldapp.routing.models import RoutingRule
 from fieldapp.taxonomy import N_
 from fieldapp.triage.models import Issue, IssueEvent
 from fieldapp.triage.workflow import OPEN_STATUSES
+from fieldapp.walks.models import Walk
 
 ROLE_LABELS: dict[str, str] = {
     "admin": N_("Administrator"),
@@ -155,9 +157,6 @@ def save_administration(
 def is_referenced(session: Session, administration: Administration) -> bool:
     """Whether issues, their history, walks it organises, action items it owns or accounts
     point at it, so deleting would lose the trail of who answers for what."""
-    from fieldapp.plans.models import ActionItem
-    from fieldapp.walks.models import Walk
-
     aid = administration.id
     for stmt in (
         select(Issue.id).where(Issue.administration_id == aid),
